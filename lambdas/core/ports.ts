@@ -13,8 +13,11 @@ export interface Clock {
 /** Another writer stored a newer version first: reload and apply again. */
 export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';
-  constructor(readonly key: string) {
-    super(`principal state ${key} changed since it was read`);
+  constructor(
+    readonly key: string,
+    what = 'principal state',
+  ) {
+    super(`${what} ${key} changed since it was read`);
   }
 }
 
