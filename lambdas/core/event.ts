@@ -5,7 +5,7 @@ import type { Principal } from './principal.ts';
 export interface EventOrigin {
   /** File path, S3 URI, or `-` for stdin. */
   readonly file: string;
-  /** 1-based line for JSON Lines, 0-based record index for arrays and `Records` files. */
+  /** `record N` (0-based, arrays and `Records` files), `line N` (1-based, JSON Lines), or `line L, record N`. */
   readonly position: string;
 }
 
