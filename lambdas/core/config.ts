@@ -41,7 +41,7 @@ export const configSchema = z.strictObject({
   trustedAutomation: z.array(z.string().min(1)).default([]),
   /** Accounts that hold production: findings there rank one severity higher where a detector says so. */
   productionAccounts: z.array(accountId).default([]),
-  /** Accounts of the organisation: calls from other accounts are cross-account. Empty: learn them. */
+  /** Accounts of the organisation: sharing with or calls from any other account are external. Empty: only the account an event happened in counts as inside. */
   organisationAccounts: z.array(accountId).default([]),
   suppressions: z.array(suppressionSchema).default([]),
   learning: z

@@ -1,9 +1,9 @@
 /** Console sign-in detectors. */
 import type { DetectorDefinition } from '../detector.ts';
-import { inProduction } from './helpers.ts';
+import { inProduction, whereIs } from './helpers.ts';
 
 /**
- * A successful console sign-in without MFA by an IAM user. Identity Center and federated
+ * A successful console sign-in without MFA by an IAM user or root. Identity Center and federated
  * sign-ins do their MFA at the identity provider, so CloudTrail's MFAUsed says nothing there.
  */
 export const consoleLoginWithoutMfa: DetectorDefinition = {
@@ -16,7 +16,7 @@ export const consoleLoginWithoutMfa: DetectorDefinition = {
   fastPath: true,
   dedupWindowMinutes: 24 * 60,
   runbook:
-    'Ask the user whether they signed in. Enforce MFA for the user (an IAM policy denying everything without aws:MultiFactorAuthPresent), and check the source address against their usual networks.',
+    'Ask the user whether they signed in. Enforce MFA for the user (an IAM policy denying everything without aws:MultiFactorAuthPresent) and check the source address against their usual networks.',
   detect(event, ctx) {
     if (event.name !== 'ConsoleLogin' || event.errorCode !== null) return null;
     if (event.response.ConsoleLogin !== 'Success') return null;
@@ -26,7 +26,7 @@ export const consoleLoginWithoutMfa: DetectorDefinition = {
       severity: inProduction(event.principal.type === 'Root' ? 'high' : 'medium', event, ctx),
       title: `${event.principal.name} signed in to the console without MFA`,
       evidence: {
-        sourceIp: event.sourceIp,
+        ...whereIs(event, ctx),
         userAgent: event.userAgent,
         mfaUsed: 'No',
         loginTo: event.additional.LoginTo ?? null,
