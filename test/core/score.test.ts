@@ -14,6 +14,8 @@ const ACCOUNT = '111122223333';
 const noGeo = { lookup: () => ({ country: null, asn: null, asnOrg: null, isAws: false }) };
 
 const setup = (config: VigilConfigInput = {}, extra: Partial<ScoreDeps> = {}) => {
+  const publisher = new MemoryFindingPublisher();
+  const audit = new MemoryAuditLog();
   const deps = {
     config: parseConfig(config),
     detectors: DETECTORS,
@@ -21,12 +23,12 @@ const setup = (config: VigilConfigInput = {}, extra: Partial<ScoreDeps> = {}) =>
     geo: noGeo,
     states: new MemoryPrincipalStateStore(),
     findings: new MemoryFindingStore(),
-    audit: new MemoryAuditLog(),
-    publisher: new MemoryFindingPublisher(),
+    audit,
+    publisher,
     clock: { now: () => Date.parse('2026-10-10T00:00:00Z') },
     ...extra,
   };
-  return deps;
+  return { ...deps, publisher, audit };
 };
 
 const event = (overrides: Partial<CloudTrailRecord>): VigilEvent => {
