@@ -3,6 +3,7 @@
  * shell over the same core and adapters the Lambda handlers use.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from '../cli/audit-command.ts';
 import { registerDemo } from '../cli/demo-command.ts';
 import { registerReplay } from '../cli/replay-command.ts';
 
@@ -14,6 +15,7 @@ const program = new Command('vigil')
 
 registerReplay(program);
 registerDemo(program);
+registerAudit(program);
 
 /**
  * Errors caused by what the user gave us: exit 2 with their one-line message. Matched by name so

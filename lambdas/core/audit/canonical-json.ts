@@ -34,20 +34,21 @@ const write = (input: unknown, open: Set<object>, path: string): string | undefi
       return undefined;
   }
   if (value === null) return 'null';
-  if (open.has(value)) throw new CanonicalJsonError(`cycle at ${path}; expected a tree`);
-  open.add(value);
+  const object = value as object;
+  if (open.has(object)) throw new CanonicalJsonError(`cycle at ${path}; expected a tree`);
+  open.add(object);
   let text: string;
-  if (Array.isArray(value)) {
-    text = `[${value.map((element, i) => write(element, open, `${path}[${i}]`) ?? 'null').join(',')}]`;
+  if (Array.isArray(object)) {
+    text = `[${object.map((element, i) => write(element, open, `${path}[${i}]`) ?? 'null').join(',')}]`;
   } else {
     const members: string[] = [];
-    for (const key of Object.keys(value).sort()) {
-      const member = write((value as Record<string, unknown>)[key], open, `${path}.${key}`);
+    for (const key of Object.keys(object).sort()) {
+      const member = write((object as Record<string, unknown>)[key], open, `${path}.${key}`);
       if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
     }
     text = `{${members.join(',')}}`;
   }
-  open.delete(value);
+  open.delete(object);
   return text;
 };
 

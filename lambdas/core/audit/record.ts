@@ -131,12 +131,18 @@ const OPTIONAL_STRINGS = [
 ] as const;
 
 /** Builds the content of the record for `entry` at `position`; throws AuditEntryError for an invalid entry. */
-export const buildRecordContent = (entry: AuditEntry, position: ChainPosition, recordedAt: number): AuditRecordContent => {
+export const buildRecordContent = (
+  entry: AuditEntry,
+  position: ChainPosition,
+  recordedAt: number,
+): AuditRecordContent => {
   if (!isAuditRecordType(entry.type)) {
-    throw new AuditEntryError(`type is ${JSON.stringify(entry.type)}; expected one of ${AUDIT_RECORD_TYPES.join(', ')}`);
+    throw new AuditEntryError(
+      `type is ${JSON.stringify(entry.type)}; expected one of ${AUDIT_RECORD_TYPES.join(', ')}`,
+    );
   }
   if (typeof entry.actor !== 'string' || entry.actor.length === 0) {
-    throw new AuditEntryError(`actor of a ${entry.type} record is ${JSON.stringify(entry.actor)}; expected a name`);
+    throw new AuditEntryError(`actor of the ${entry.type} record is ${JSON.stringify(entry.actor)}; expected a name`);
   }
   const content: Record<string, unknown> = {
     v: AUDIT_FORMAT_VERSION,
@@ -144,7 +150,7 @@ export const buildRecordContent = (entry: AuditEntry, position: ChainPosition, r
     seq: position.seq,
     prev: position.prev,
     type: entry.type,
-    at: isoTime(entry.at, `at of a ${entry.type} record`),
+    at: isoTime(entry.at, `at of the ${entry.type} record`),
     recordedAt: isoTime(recordedAt, 'the clock'),
     actor: entry.actor,
   };
@@ -152,7 +158,7 @@ export const buildRecordContent = (entry: AuditEntry, position: ChainPosition, r
     const value = entry[field];
     if (value === undefined) continue;
     if (typeof value !== 'string') {
-      throw new AuditEntryError(`${field} of a ${entry.type} record is ${typeof value}; expected a string`);
+      throw new AuditEntryError(`${field} of the ${entry.type} record is ${typeof value}; expected a string`);
     }
     content[field] = value;
   }
@@ -183,7 +189,9 @@ export const buildAnchorContent = (
 const MAX_INDEX_VALUE_BYTES = 1_024;
 
 const indexValue = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= MAX_INDEX_VALUE_BYTES ? value : undefined;
+  typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= MAX_INDEX_VALUE_BYTES
+    ? value
+    : undefined;
 
 /**
  * The plain attributes an audit record's item carries beside its content: the index keys and a

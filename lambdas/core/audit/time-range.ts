@@ -1,6 +1,6 @@
 /**
  * The times auditors type: `--since 7d`, `--until 2025-07-01`, `--since 2025-06` (a month),
- * `--since 2025-06-01T09:30:00+02:00`. A date-time must say its zone: an audit is no place to
+ * `--since 2025-06-01T09:30:00+02:00`, `--until now`. A date-time must say its zone: an audit is no place to
  * guess which midnight was meant. Dates are UTC.
  */
 
@@ -22,11 +22,12 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const FORMS =
-  'expected an ISO date (2025-06-01), a month (2025-06), a date-time with its zone (2025-06-01T09:30:00Z) or a time ago (30m, 24h, 7d, 2w)';
+  'expected an ISO date (2025-06-01), a month (2025-06), a date-time with its zone (2025-06-01T09:30:00Z), a time ago (30m, 24h, 7d, 2w) or now';
 
 /** Epoch ms of `value`, relative forms counted back from `now`. `name` names the flag in errors. */
 export const parseTimeValue = (value: string, now: number, name = 'time'): number => {
   const text = value.trim();
+  if (text === 'now') return now;
   const relative = RELATIVE.exec(text);
   if (relative) return now - Number(relative[1]) * (UNIT_MS[relative[2] as string] as number);
   const month = MONTH.exec(text);

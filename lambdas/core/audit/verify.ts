@@ -9,11 +9,14 @@
  * - keys jump from `k` to `k+n`: deleted (records `k` to `k+n-1` are missing);
  * - the content's own sequence number differs from the key while its hash still holds: the
  *   record was moved. If the next record is off by the same amount the rest were renumbered
- *   around a deletion (ahead) or an insertion (behind); otherwise the records were reordered;
+ *   around a deletion (ahead) or an insertion (behind); otherwise the records were reordered.
+ *   A record moved to a later place reads as a deletion at its old place, which is what it is
+ *   there;
  * - the content does not hash to the stored hash, or a plain attribute disagrees with it: changed;
  * - the record's `prev` is not the hash of the record before it: if it is the hash of the one
- *   before that, that record was inserted; if the next record links over this one, this one was
- *   inserted; otherwise the record before was changed and its hash computed again;
+ *   before that, that record was inserted; if the next record links over this one, or an anchor
+ *   vouches for the record before, this one was inserted; otherwise the record before was
+ *   changed and its hash computed again;
  * - an anchor recorded another hash for this sequence number: changed at or before it;
  * - an anchor recorded a sequence number past the chain's last record: tail truncated.
  */
@@ -62,7 +65,7 @@ export interface ChainReport {
   readonly head: { readonly seq: number; readonly hash: string } | null;
   /** The highest sequence number an anchor vouches for and the chain matches, or null. */
   readonly anchoredThrough: number | null;
-  /** Records after `anchoredThrough`: their loss could not be told from a writer that stopped. */
+  /** Records after `anchoredThrough` (0 for a broken chain): their loss could not be told from a writer that stopped. */
   readonly unanchored: number;
   readonly break: ChainBreak | null;
 }
@@ -90,6 +93,8 @@ export class ChainVerifier {
   private expected = 0;
   private prevHash = GENESIS_HASH;
   private prevPrevHash: string | null = null;
+  /** Whether an anchor vouched for the previous record's hash: then a link that misses it is not its fault. */
+  private prevAnchored = false;
   private records = 0;
   private head: ChainReport['head'] = null;
   private anchoredThrough: number | null = null;
@@ -133,7 +138,7 @@ export class ChainVerifier {
       records: this.records,
       head: this.head,
       anchoredThrough: this.anchoredThrough,
-      unanchored: Math.max(0, this.records - covered),
+      unanchored: this.broken === null ? Math.max(0, this.records - covered) : 0,
       break: this.broken,
     };
   }
@@ -158,12 +163,17 @@ export class ChainVerifier {
     this.expected = current.key + 1;
     this.prevPrevHash = this.prevHash;
     this.prevHash = current.item.hash as string;
+    this.prevAnchored = this.anchoredThrough === current.key;
   }
 
   private findBreak(current: Decoded, next: Decoded | null): ChainBreak | null {
     const { item, key, content, selfHash } = current;
     if (key === null) {
-      return { kind: 'inserted', seq: this.expected, detail: `item with key ${JSON.stringify(item.key)} is not a record of this chain` };
+      return {
+        kind: 'inserted',
+        seq: this.expected,
+        detail: `item with key ${JSON.stringify(item.key)} is not a record of this chain`,
+      };
     }
     if (content === null) {
       const reason = 'undecodable' in item.content ? item.content.undecodable : 'unknown';
@@ -172,14 +182,25 @@ export class ChainVerifier {
     const selfOk = selfHash !== null && selfHash === item.hash;
     if (content.chain !== this.chain) {
       return selfOk
-        ? { kind: 'inserted', seq: key, detail: `record ${key} is a copy of record ${String(content.seq)} of chain ${String(content.chain)}` }
-        : { kind: 'changed', seq: key, detail: `record ${key} names chain ${JSON.stringify(content.chain)}; expected ${this.chain}` };
+        ? {
+            kind: 'inserted',
+            seq: key,
+            detail: `record ${key} is a copy of record ${String(content.seq)} of chain ${String(content.chain)}`,
+          }
+        : {
+            kind: 'changed',
+            seq: key,
+            detail: `record ${key} names chain ${JSON.stringify(content.chain)}; expected ${this.chain}`,
+          };
     }
     if (key > this.expected) {
       return {
         kind: 'deleted',
         seq: this.expected,
-        detail: key === this.expected + 1 ? `record ${this.expected} is missing` : `records ${this.expected} to ${key - 1} are missing`,
+        detail:
+          key === this.expected + 1
+            ? `record ${this.expected} is missing`
+            : `records ${this.expected} to ${key - 1} are missing`,
       };
     }
     if (content.seq !== key) return this.moved(current, content, selfOk, next);
@@ -192,10 +213,19 @@ export class ChainVerifier {
     return this.checkAnchors(key, item.hash as string);
   }
 
-  private moved(current: Decoded, content: Readonly<Record<string, unknown>>, selfOk: boolean, next: Decoded | null): ChainBreak {
+  private moved(
+    current: Decoded,
+    content: Readonly<Record<string, unknown>>,
+    selfOk: boolean,
+    next: Decoded | null,
+  ): ChainBreak {
     const key = current.key as number;
     if (!selfOk || typeof content.seq !== 'number') {
-      return { kind: 'changed', seq: key, detail: `record ${key} says it is record ${String(content.seq)} and does not match its hash` };
+      return {
+        kind: 'changed',
+        seq: key,
+        detail: `record ${key} says it is record ${String(content.seq)} and does not match its hash`,
+      };
     }
     const offset = content.seq - key;
     const nextOffset = next?.key != null && next.content !== null ? (next.content.seq as number) - next.key : null;
@@ -218,12 +248,29 @@ export class ChainVerifier {
 
   private unlinked(key: number, content: Readonly<Record<string, unknown>>, next: Decoded | null): ChainBreak {
     if (this.prevPrevHash !== null && content.prev === this.prevPrevHash) {
-      return { kind: 'inserted', seq: key - 1, detail: `record ${key} links to record ${key - 2}: record ${key - 1} was inserted` };
+      return {
+        kind: 'inserted',
+        seq: key - 1,
+        detail: `record ${key} links to record ${key - 2}: record ${key - 1} was inserted`,
+      };
     }
     if (next?.content != null && next.content.prev === this.prevHash) {
-      return { kind: 'inserted', seq: key, detail: `record ${key + 1} links to record ${key - 1}: record ${key} was inserted` };
+      return {
+        kind: 'inserted',
+        seq: key,
+        detail: `record ${key + 1} links to record ${key - 1}: record ${key} was inserted`,
+      };
     }
-    if (key === 0) return { kind: 'changed', seq: 0, detail: 'record 0 does not start the chain: its prev is not the genesis hash' };
+    if (this.prevAnchored) {
+      return {
+        kind: 'inserted',
+        seq: key,
+        detail: `record ${key} does not link to record ${key - 1}, which an anchor vouches for: record ${key} was inserted`,
+      };
+    }
+    if (key === 0) {
+      return { kind: 'changed', seq: 0, detail: 'record 0 does not start the chain: its prev is not the genesis hash' };
+    }
     return {
       kind: 'changed',
       seq: key - 1,
@@ -250,7 +297,10 @@ export class ChainVerifier {
   }
 }
 
-const attributeMismatch = (actual: Readonly<Record<string, unknown>>, expected: Readonly<Record<string, unknown>>): string | null => {
+const attributeMismatch = (
+  actual: Readonly<Record<string, unknown>>,
+  expected: Readonly<Record<string, unknown>>,
+): string | null => {
   for (const name of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
     const want = expected[name];
     const have = actual[name];

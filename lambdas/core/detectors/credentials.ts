@@ -69,7 +69,7 @@ export const instanceCredentialsOutsideAws: DetectorDefinition = {
   },
 };
 
-const PLATFORM_TOKEN = /^\[?(linux\/|os\/linux#|md\/distrib#|distrib#)/i;
+const PLATFORM_TOKEN = /^\[?(linux\/|os\/linux#|md\/distrib#|distrib#|exe\/|source\/)/i;
 const DISTRIBUTION = /(kali|parrot|pentoo)/i;
 
 /** The penetration-testing distribution a user agent reports (Kali, Parrot, Pentoo), or null. */

@@ -1,5 +1,6 @@
 /** Lambda persistence: resource policies, layers and code that make a function the attacker's. */
-import type { DetectorDefinition } from '../detector.ts';
+import type { DetectorContext, DetectorDefinition } from '../detector.ts';
+import type { VigilEvent } from '../event.ts';
 import type { Severity } from '../finding.ts';
 import {
   accountOf,
@@ -127,6 +128,19 @@ export const layerFromExternalAccount: DetectorDefinition = {
  * A function's code replaced outside the deployment pipelines (configured as trusted automation):
  * by a person it is a finding, by an unlisted role only a low note.
  */
+/**
+ * People deploying code by hand is routine in development accounts and worth a look in
+ * production. With no production accounts configured Vigil cannot tell them apart, so a person's
+ * overwrite is medium everywhere; with them configured, high in production and low elsewhere.
+ * Roles outside trusted automation are low: pipelines deploy all day.
+ */
+const codeOverwriteSeverity = (event: VigilEvent, ctx: DetectorContext): Severity => {
+  if (!isPerson(event.principal)) return 'low';
+  if (ctx.config.productionAccounts.length === 0) return 'medium';
+  return ctx.isProductionAccount(event.accountId) ? 'high' : 'low';
+};
+
+/** Function code replaced by someone other than trusted automation. */
 export const functionCodeOverwritten: DetectorDefinition = {
   id: 'lambda.function-code-overwritten',
   title: 'Lambda function code replaced outside the pipeline',
@@ -144,7 +158,7 @@ export const functionCodeOverwritten: DetectorDefinition = {
     if (ctx.isTrustedAutomation(event.principal)) return null;
     const name = functionName(param(event, 'functionName'));
     return {
-      severity: isPerson(event.principal) ? inProduction('medium', event, ctx) : 'low',
+      severity: codeOverwriteSeverity(event, ctx),
       title: `${event.principal.name} replaced the code of function ${name}`,
       dedupKey: name,
       evidence: {

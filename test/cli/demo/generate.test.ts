@@ -91,7 +91,16 @@ describe('generateOrganisation: the default demo', () => {
     const missing = demo.labels.filter((l) => !seen.has(l.id)).map((l) => l.id);
     expect(missing).toEqual([]);
     expect(seen.get('after-hours-bulk-download')).toBeGreaterThan(1_800);
-    expect(seen.get('secrets-batch-read')).toBe(28);
+    const burst = demo.labels.find((l) => l.id === 'secrets-batch-read');
+    const reads = demo.records.filter(
+      (r) =>
+        r.eventName === 'GetSecretValue' &&
+        keyOf(r) === burst?.principalKey &&
+        (r.eventTime ?? '') >= (burst?.start ?? '') &&
+        (r.eventTime ?? '') <= (burst?.end ?? ''),
+    );
+    expect(new Set(reads.map((r) => r.requestParameters?.secretId)).size).toBe(27);
+    expect(burst?.story).toMatch(/ reads 27 production secrets /);
   });
 
   it('stays within the demo budget: 100k-250k events, about 40-60 principals', () => {
