@@ -75,6 +75,10 @@ export const configSchema = z.strictObject({
       maxContainmentsPerHour: z.number().int().min(0).max(1000).default(5),
       /** Deactivate every access key of a user, not only those seen in the case. */
       deactivateAllKeys: z.boolean().default(false),
+      /** Besides revoking a role's sessions, deny the role every action until released. */
+      denyAllOnRoles: z.boolean().default(false),
+      /** Also deny the principal in the bucket policy of the sensitive buckets it touched. */
+      denyBucketAccess: z.boolean().default(false),
       /** Email addresses subscribed to the security team's SNS topic. */
       notifyEmails: z.array(z.email()).default([]),
       /** Secrets Manager secret holding the Slack webhook URL. */

@@ -3,10 +3,13 @@
  * principal, load each principal's state, run the detectors, learn the baseline, raise the risk,
  * and store state, findings and audit records.
  *
- * Writes happen in an order that makes a retried batch safe: principal state first (its
- * watermark keeps the baseline from counting an event twice, its `risk.counted` keeps a finding's
- * points from being added twice), then audit records, then publishing (playbook executions are
- * named by case, so a repeat starts nothing new), then the findings themselves.
+ * Effects happen in an order that makes a retried batch safe: publishing first (playbook
+ * executions are named by case, so a repeat starts nothing new; a started case freezes the
+ * principal's baseline in the state written next), then principal state (its watermark keeps the
+ * baseline from counting an event twice, its `risk.counted` keeps a finding's points from being
+ * added twice), then audit records, then the findings themselves. A batch that fails part way
+ * is retried whole: at worst an audit record is written twice, never lost, and nothing is
+ * counted twice.
  */
 import type { BaselineModel } from './baseline-model.ts';
 import type { VigilConfig } from './config.ts';
@@ -94,6 +97,9 @@ interface PrincipalOutcome {
 
 const MAX_STATE_RETRIES = 8;
 const MAX_AUDIT_RECORDS = 10;
+const MAX_ACCESS_KEY_IDS = 10;
+/** How long a case freezes its principal's baseline, in event time. */
+export const CASE_FREEZE_MS = 24 * 3_600_000;
 
 const detectionsOf = (result: Detection | readonly Detection[] | null): readonly Detection[] =>
   result === null ? [] : Array.isArray(result) ? (result as readonly Detection[]) : [result as Detection];
@@ -157,7 +163,7 @@ const evaluate = (
       name: event.principal.name,
     };
     if (feedsBaseline) {
-      if (state.openCaseId === null) deps.baseline.learn(event, state, ctx);
+      if (!(state.openCaseId !== null && event.time < state.frozenUntil)) deps.baseline.learn(event, state, ctx);
       state.eventCount++;
       if (event.time > state.watermark) {
         state.watermark = event.time;
@@ -187,9 +193,21 @@ const newFinding = (hit: Hit, principal: Principal, risk: number): Finding => ({
   firstEventTime: hit.event.timeIso,
   lastEventTime: hit.event.timeIso,
   attack: [...hit.detector.attack],
-  evidence: { ...hit.detection.evidence, occurrences: 1 },
+  evidence: {
+    ...hit.detection.evidence,
+    ...(hit.event.accessKeyId ? { accessKeyIds: [hit.event.accessKeyId] } : {}),
+    occurrences: 1,
+  },
   response: null,
 });
+
+/** The access keys the finding's events were signed with: the playbook deactivates these. */
+const mergeAccessKeys = (evidence: Record<string, unknown>, accessKeyId: string | null): Record<string, unknown> => {
+  if (!accessKeyId) return evidence;
+  const known = Array.isArray(evidence.accessKeyIds) ? (evidence.accessKeyIds as string[]) : [];
+  if (known.includes(accessKeyId) || known.length >= MAX_ACCESS_KEY_IDS) return evidence;
+  return { ...evidence, accessKeyIds: [...known, accessKeyId] };
+};
 
 /** Merges a repeat hit into a stored finding; null when the event is already in it. */
 const mergeHit = (stored: StoredFinding, hit: Hit, risk: number | null): StoredFinding | null => {
@@ -208,7 +226,7 @@ const mergeHit = (stored: StoredFinding, hit: Hit, risk: number | null): StoredF
     eventIds: f.eventIds.length < MAX_FINDING_EVENT_IDS ? [...f.eventIds, hit.event.id] : f.eventIds,
     firstEventTime: hit.event.time < Date.parse(f.firstEventTime) ? hit.event.timeIso : f.firstEventTime,
     lastEventTime: hit.event.time > lastTime ? hit.event.timeIso : f.lastEventTime,
-    evidence: { ...f.evidence, occurrences },
+    evidence: { ...mergeAccessKeys(f.evidence, hit.event.accessKeyId), occurrences },
   };
   return { ...stored, finding, occurrences };
 };
@@ -235,6 +253,7 @@ const assemble = (
           state.risk,
           { findingId: hit.findingId, detector: hit.detector.id, points: SEVERITY_POINTS[hit.severity], at: hit.event.time },
           halfLife,
+          hit.detector.attack,
         );
       }
       const finding = newFinding(hit, principal, riskScore(state.risk.value));
@@ -254,6 +273,7 @@ const assemble = (
           at: hit.event.time,
         },
         halfLife,
+        hit.detector.attack,
       );
     }
     const merged = mergeHit(current, hit, rises ? riskScore(state.risk.value) : null);
@@ -299,6 +319,16 @@ const auditFor = (outcome: PrincipalOutcome): AuditEntry[] => {
   return entries;
 };
 
+/** Freezes the baseline of a principal for which a playbook was started. */
+const freeze = (outcome: PrincipalOutcome, responses: ReadonlyMap<string, Finding['response']>): void => {
+  for (const [id, stored] of outcome.changed) {
+    const response = responses.get(id);
+    if (!response) continue;
+    outcome.state.openCaseId = response.executionId;
+    outcome.state.frozenUntil = Math.max(outcome.state.frozenUntil ?? 0, Date.parse(stored.finding.lastEventTime) + CASE_FREEZE_MS);
+  }
+};
+
 /** Scores a batch of normalised events. Safe to retry: see the module comment. */
 export const scoreEvents = async (
   batch: readonly VigilEvent[],
@@ -337,11 +367,28 @@ export const scoreEvents = async (
 
   for (const key of keys) outcomes.set(key, await run(key, states.get(key)));
 
+  // Playbooks first: a case opened now freezes the principal's baseline in the state written next.
+  const alertAt = deps.config.alertSeverity;
+  const own = deps.ownPrincipals ?? [];
+  const toPublish: Finding[] = [];
+  for (const outcome of outcomes.values()) {
+    for (const [id, stored] of outcome.changed) {
+      if (!outcome.created.has(id) && !outcome.escalated.has(id)) continue;
+      if (stored.suppressedBy !== null || compareSeverity(stored.finding.severity, alertAt) < 0) continue;
+      const principal = groups.get(outcome.state.key)?.[0]?.principal;
+      if (principal && own.some((pattern) => principalMatches(pattern, principal))) continue;
+      toPublish.push(stored.finding);
+    }
+  }
+  const responses = toPublish.length > 0 ? await deps.publisher.publish(toPublish) : new Map<string, Finding['response']>();
+
+
   // Principal state: one conditional write per principal per batch; on conflict reload and redo.
   for (const key of keys) {
     for (let attempt = 0; ; attempt++) {
       const outcome = outcomes.get(key);
       if (!outcome) break;
+      freeze(outcome, responses);
       try {
         await deps.states.put(outcome.state);
         break;
@@ -357,20 +404,6 @@ export const scoreEvents = async (
   const all = [...outcomes.values()];
   const audit = all.flatMap(auditFor);
   if (audit.length > 0) await deps.audit.append(audit);
-
-  const alertAt = deps.config.alertSeverity;
-  const own = deps.ownPrincipals ?? [];
-  const toPublish: Finding[] = [];
-  for (const outcome of all) {
-    for (const [id, stored] of outcome.changed) {
-      if (!outcome.created.has(id) && !outcome.escalated.has(id)) continue;
-      if (stored.suppressedBy !== null || compareSeverity(stored.finding.severity, alertAt) < 0) continue;
-      const principal = groups.get(outcome.state.key)?.[0]?.principal;
-      if (principal && own.some((pattern) => principalMatches(pattern, principal))) continue;
-      toPublish.push(stored.finding);
-    }
-  }
-  const responses = toPublish.length > 0 ? await deps.publisher.publish(toPublish) : new Map<string, Finding['response']>();
 
   const written: StoredFinding[] = [];
   let created = 0;

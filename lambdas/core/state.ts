@@ -48,8 +48,14 @@ export interface PrincipalState {
   /** Events counted into this principal's baseline. */
   eventCount: number;
   risk: RiskState;
-  /** Set while a case is open for the principal: the baseline is frozen. */
+  /** The principal's latest case (playbook execution), or null. */
   openCaseId: string | null;
+  /**
+   * Epoch ms (event time) until which the baseline is frozen because a case was opened: events
+   * before it are judged but not learnt, so an insider under investigation cannot teach the
+   * baseline that what they are doing is normal.
+   */
+  frozenUntil: number;
   /** The behavioural baseline, owned by the baseline model. JSON-serialisable. */
   baseline: Record<string, unknown>;
   /** Per-detector memory of stateful detectors, by detector id. */
@@ -72,6 +78,7 @@ export const emptyPrincipalState = (
   eventCount: 0,
   risk: { value: 0, at: firstSeen, contributors: [], counted: [] },
   openCaseId: null,
+  frozenUntil: 0,
   baseline: {},
   detectorMemory: {},
 });

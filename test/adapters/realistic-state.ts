@@ -76,6 +76,7 @@ export const realisticPrincipalState = (key = 'person:alice.jones@example.com'):
     counted: ['f-7c2d9a1e4b6f8a03', 'f-19ab44c0d2e7f615'],
   },
   openCaseId: null,
+  frozenUntil: 0,
   baseline: {
     v: 1,
     since: START,

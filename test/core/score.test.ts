@@ -28,7 +28,8 @@ const setup = (config: VigilConfigInput = {}, extra: Partial<ScoreDeps> = {}) =>
     clock: { now: () => Date.parse('2026-10-10T00:00:00Z') },
     ...extra,
   };
-  return { ...deps, publisher, audit };
+  // The memory doubles' records, even when a test brings its own publisher or audit log.
+  return { ...deps, published: publisher.published, auditEntries: audit.entries };
 };
 
 const event = (overrides: Partial<CloudTrailRecord>): VigilEvent => {
@@ -76,13 +77,17 @@ describe('scoreEvents', () => {
           mfa: null,
           errorCode: null,
           accountId: ACCOUNT,
+          country: null,
+          asn: null,
+          asnOrg: null,
+          isAws: false,
           occurrences: 1,
         },
         response: null,
       },
     ]);
-    expect(deps.publisher.published.map((f) => f.detector)).toEqual(['root.credential-use']);
-    expect(deps.audit.entries.map((e) => [e.type, e.detector, e.principalKey])).toEqual([['finding', 'root.credential-use', `root:${ACCOUNT}`]]);
+    expect(deps.published.map((f) => f.detector)).toEqual(['root.credential-use']);
+    expect(deps.auditEntries.map((e) => [e.type, e.detector, e.principalKey])).toEqual([['finding', 'root.credential-use', `root:${ACCOUNT}`]]);
   });
 
   it('gives the same input the same finding id, and a replay adds nothing', async () => {
@@ -99,7 +104,7 @@ describe('scoreEvents', () => {
     const stored = (await first.states.getMany([`root:${ACCOUNT}`])).get(`root:${ACCOUNT}`);
     expect(stored?.eventCount).toBe(1);
     expect(Math.round(stored?.risk.value ?? 0)).toBe(39);
-    expect(first.publisher.published).toHaveLength(1);
+    expect(first.published).toHaveLength(1);
   });
 
   it('updates one finding for repeats within the window: occurrences, last time, more event ids', async () => {
@@ -118,7 +123,7 @@ describe('scoreEvents', () => {
       '2026-10-05T09:30:00.000Z',
       3,
     ]);
-    expect(deps.publisher.published).toHaveLength(1);
+    expect(deps.published).toHaveLength(1);
   });
 
   it('drops a repeated eventID within a batch', async () => {
@@ -134,7 +139,7 @@ describe('scoreEvents', () => {
     const result = await scoreEvents([event({})], deps, { learn: true });
     expect([result.created, result.suppressed, result.published]).toEqual([1, 1, 0]);
     expect(result.findings[0]?.suppressedBy).toBe('root-maintenance');
-    expect(deps.audit.entries.map((e) => e.type)).toEqual(['finding-suppressed']);
+    expect(deps.auditEntries.map((e) => e.type)).toEqual(['finding-suppressed']);
     const state = (await deps.states.getMany([`root:${ACCOUNT}`])).get(`root:${ACCOUNT}`);
     expect(state?.risk.value).toBe(0);
   });
@@ -221,5 +226,37 @@ describe('scoreEvents', () => {
     );
     // 39 decayed for one half-life is 19.5; a second high finding lifts it to 100-(80.5)e^(-0.5).
     expect(later.findings[0]?.finding.risk).toBe(51);
+  });
+
+  it('keeps the access keys the events were signed with in the evidence, for the playbook', async () => {
+    const deps = setup();
+    await scoreEvents([event({ eventID: 'k-1', userIdentity: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeyId: 'AKIAROOTKEY1' } })], deps, { learn: true });
+    const result = await scoreEvents(
+      [event({ eventID: 'k-2', eventTime: '2026-10-05T09:20:00Z', userIdentity: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeyId: 'AKIAROOTKEY2' } })],
+      deps,
+      { learn: true },
+    );
+    expect(result.findings[0]?.finding.evidence.accessKeyIds).toEqual(['AKIAROOTKEY1', 'AKIAROOTKEY2']);
+  });
+
+  it('freezes the baseline of a principal once a playbook starts for it, for a day of event time', async () => {
+    // Prepare: a publisher that starts a playbook for every finding.
+    const learnt: string[] = [];
+    const publisher = {
+      publish: async (findings: readonly { id: string }[]) =>
+        new Map(findings.map((f) => [f.id, { playbook: 'contain-principal', mode: 'dry-run', executionId: `case-${f.id}` }])),
+    };
+    const deps = setup({}, { publisher, baseline: { learn: (e) => learnt.push(e.id) } });
+    // Act
+    const first = await scoreEvents([event({ eventID: 'f-1', eventTime: '2026-10-05T09:00:00Z' })], deps, { learn: true });
+    await scoreEvents([event({ eventID: 'f-2', eventTime: '2026-10-05T20:00:00Z', eventName: 'GetUser' })], deps, { learn: true });
+    // f-2's own finding extends the freeze to 2026-10-06T20:00; f-3 comes after it.
+    await scoreEvents([event({ eventID: 'f-3', eventTime: '2026-10-06T21:00:00Z', eventName: 'GetUser' })], deps, { learn: true });
+    // Assess
+    const state = (await deps.states.getMany([`root:${ACCOUNT}`])).get(`root:${ACCOUNT}`);
+    expect(first.findings[0]?.finding.response).toEqual({ playbook: 'contain-principal', mode: 'dry-run', executionId: `case-${first.findings[0]?.finding.id}` });
+    expect(state?.openCaseId).toMatch(/^case-vgl-/);
+    expect(learnt).toEqual(['f-1', 'f-3']);
+    expect(state?.eventCount).toBe(3);
   });
 });
