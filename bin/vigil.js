@@ -13,7 +13,9 @@ if (major < 22) {
   const here = dirname(fileURLToPath(import.meta.url));
   const local = join(here, '..', 'node_modules', '.bin', 'node');
   if (!existsSync(local)) {
-    process.stderr.write(`vigil: needs Node.js 22 or later (this is ${process.version}); run npm ci first, which installs it\n`);
+    process.stderr.write(
+      `vigil: needs Node.js 22 or later (this is ${process.version}); run npm ci first, which installs it\n`,
+    );
     process.exit(1);
   }
   const result = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -3,7 +3,7 @@
  * shell over the same core and adapters the Lambda handlers use.
  */
 import { Command, CommanderError } from 'commander';
-import { registerAudit } from '../cli/audit-command.ts';
+import { registerAudit, registerCaseAnswers } from '../cli/audit-command.ts';
 import { registerDemo } from '../cli/demo-command.ts';
 import { registerReplay } from '../cli/replay-command.ts';
 
@@ -15,7 +15,7 @@ const program = new Command('vigil')
 
 registerReplay(program);
 registerDemo(program);
-registerAudit(program);
+registerCaseAnswers(registerAudit(program));
 
 /**
  * Errors caused by what the user gave us: exit 2 with their one-line message. Matched by name so
@@ -29,6 +29,12 @@ const USER_ERRORS = new Set([
   'NotAStoreError',
   'StoreOpenError',
   'DemoOptionsError',
+  'CaseStateError',
+  'UnknownCaseError',
+  'NotAnApproverError',
+  'SelfApprovalError',
+  'CaseIdError',
+  'TaskTokenExpiredError',
 ]);
 
 try {
@@ -41,7 +47,9 @@ try {
     process.stderr.write(`vigil: ${(error as Error).message}\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`vigil: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `vigil: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

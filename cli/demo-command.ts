@@ -5,8 +5,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { CloudTrailRecord } from '../lambdas/core/cloudtrail.ts';
@@ -24,13 +24,15 @@ interface DemoFlags {
   config?: string;
 }
 
-const integer = (name: string, min: number, max: number) => (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`${name} expects a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return parsed;
-};
+const integer =
+  (name: string, min: number, max: number) =>
+  (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new UsageError(`${name} expects a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
 
 /** Writes records as CloudTrail delivers them: one gzipped `{"Records": [...]}` file per account and day. */
 const writeCloudTrailFiles = async (records: readonly CloudTrailRecord[], dir: string): Promise<number> => {
@@ -50,7 +52,11 @@ const writeCloudTrailFiles = async (records: readonly CloudTrailRecord[], dir: s
     await mkdir(folder, { recursive: true });
     const stamp = `${day.replaceAll('-', '')}T0000Z`;
     const name = `${account}_CloudTrail_${region}_${stamp}_demo.json.gz`;
-    await pipeline(Readable.from([JSON.stringify({ Records: list })]), createGzip(), createWriteStream(join(folder, name)));
+    await pipeline(
+      Readable.from([JSON.stringify({ Records: list })]),
+      createGzip(),
+      createWriteStream(join(folder, name)),
+    );
   }
   return files.size;
 };
@@ -65,18 +71,29 @@ export const registerDemo = (program: Command): void => {
     .option('--out <dir>', 'where the demo writes its CloudTrail files, store, findings and HTML report', 'vigil-demo')
     .option('--seed <n>', 'seed of the synthetic organisation', integer('--seed', 0, 2 ** 31 - 1), 7)
     .option('--days <n>', 'days of activity', integer('--days', 7, 120), 28)
-    .option('--people <n>', 'people who sign in through Identity Center (service users and roles come on top)', integer('--people', 10, 2000), 30)
+    .option(
+      '--people <n>',
+      'people who sign in through Identity Center (service users and roles come on top)',
+      integer('--people', 10, 2000),
+      30,
+    )
     .option('--config <file>', 'configuration file (JSON); the demo adds its sensitive buckets and automation roles')
     .action(async (flags: DemoFlags) => {
-      const [{ evaluate }, { generateOrganisation }, { renderReport, renderSummary }, { openLocalEnv }, { terminalProgress }, { FindingsCollector, replay }] =
-        await Promise.all([
-          import('./demo/evaluate.ts'),
-          import('./demo/generate.ts'),
-          import('./demo/report.ts'),
-          import('./local-env.ts'),
-          import('./progress.ts'),
-          import('./replay.ts'),
-        ]);
+      const [
+        { evaluate },
+        { generateOrganisation },
+        { renderReport, renderSummary },
+        { openLocalEnv },
+        { terminalProgress },
+        { FindingsCollector, replay },
+      ] = await Promise.all([
+        import('./demo/evaluate.ts'),
+        import('./demo/generate.ts'),
+        import('./demo/report.ts'),
+        import('./local-env.ts'),
+        import('./progress.ts'),
+        import('./replay.ts'),
+      ]);
       const out = resolve(flags.out);
       const say = (line = '') => process.stdout.write(`${line}\n`);
       const started = performance.now();
@@ -95,10 +112,18 @@ export const registerDemo = (program: Command): void => {
       const trailDir = join(out, 'cloudtrail');
       await rm(trailDir, { recursive: true, force: true });
       const fileCount = await writeCloudTrailFiles(org.records, trailDir);
-      say(`Wrote ${org.records.length.toLocaleString('en-US')} CloudTrail events as ${fileCount} log files in ${trailDir}`);
+      say(
+        `Wrote ${org.records.length.toLocaleString('en-US')} CloudTrail events as ${fileCount} log files in ${trailDir}`,
+      );
       say('Replaying them through the scorer on an embedded DynamoDB, playbooks in dry-run ...');
 
-      const env = await openLocalEnv({ storeDir: join(out, 'store'), fresh: true, config, response: 'dry-run', writer: 'vigil-demo' });
+      const env = await openLocalEnv({
+        storeDir: join(out, 'store'),
+        fresh: true,
+        config,
+        response: 'dry-run',
+        writer: 'vigil-demo',
+      });
       const progress = terminalProgress();
       const collector = new FindingsCollector();
       let summary: Awaited<ReturnType<typeof replay>>;
@@ -132,13 +157,18 @@ export const registerDemo = (program: Command): void => {
       const reportFile = join(out, 'report.html');
       await writeFile(
         reportFile,
-        renderReport(evaluation, findings, {
-          seed: flags.seed,
-          days: flags.days,
-          events: summary.eventsScored,
-          principals: summary.principals,
-          generatedAt: new Date().toISOString(),
-        }, cases.map((c) => ({ title: c.title, html: c.html }))),
+        renderReport(
+          evaluation,
+          findings,
+          {
+            seed: flags.seed,
+            days: flags.days,
+            events: summary.eventsScored,
+            principals: summary.principals,
+            generatedAt: new Date().toISOString(),
+          },
+          cases.map((c) => ({ title: c.title, html: c.html })),
+        ),
       );
       const alerting = findings.filter((f) => compareSeverity(f.severity, config.alertSeverity) >= 0).length;
       say();

@@ -2,18 +2,19 @@
  * Wires the scorer against the embedded DynamoDB, as a Lambda handler wires it against AWS:
  * the same adapters, the same detectors, the same baseline model.
  */
-import { createBaselineModel, BASELINE_DETECTORS } from '../lambdas/core/baseline/index.ts';
+
+import { DynamoAuditLog } from '../lambdas/adapters/dynamo-audit-log.ts';
+import { DynamoFindingStore } from '../lambdas/adapters/dynamo-finding-store.ts';
+import { type DynamoMetrics, newDynamoMetrics } from '../lambdas/adapters/dynamo-items.ts';
+import { DynamoPrincipalStateStore } from '../lambdas/adapters/dynamo-principal-state-store.ts';
+import { loadGeo } from '../lambdas/adapters/geo.ts';
+import { emptyStore, ensureTables, type LocalDynamo, startLocalDynamo } from '../lambdas/adapters/local-dynamo.ts';
+import { ALL_TABLES, AUDIT_TABLE, STATE_TABLE } from '../lambdas/adapters/tables.ts';
+import { BASELINE_DETECTORS, createBaselineModel } from '../lambdas/core/baseline/index.ts';
 import type { ResponseMode, VigilConfig } from '../lambdas/core/config.ts';
 import type { DetectorDefinition } from '../lambdas/core/detector.ts';
 import { DETECTORS } from '../lambdas/core/detectors/registry.ts';
 import type { Clock, FindingPublisher } from '../lambdas/core/ports.ts';
-import { DynamoAuditLog } from '../lambdas/adapters/dynamo-audit-log.ts';
-import { DynamoFindingStore } from '../lambdas/adapters/dynamo-finding-store.ts';
-import { DynamoPrincipalStateStore } from '../lambdas/adapters/dynamo-principal-state-store.ts';
-import { newDynamoMetrics, type DynamoMetrics } from '../lambdas/adapters/dynamo-items.ts';
-import { loadGeo } from '../lambdas/adapters/geo.ts';
-import { emptyStore, type LocalDynamo, ensureTables, startLocalDynamo } from '../lambdas/adapters/local-dynamo.ts';
-import { ALL_TABLES, AUDIT_TABLE, STATE_TABLE } from '../lambdas/adapters/tables.ts';
 import { createLocalPlaybooks, type LocalPlaybooks } from './local-playbooks.ts';
 import type { ReplayDeps } from './replay.ts';
 
@@ -49,7 +50,10 @@ export const openLocalEnv = async (opts: {
     await ensureTables(dynamo.client, ALL_TABLES);
     const metrics = newDynamoMetrics();
     const clock = systemClock;
-    const audit = new DynamoAuditLog(dynamo.doc, AUDIT_TABLE.localName, { writer: opts.writer ?? `vigil-replay-${process.pid}`, clock });
+    const audit = new DynamoAuditLog(dynamo.doc, AUDIT_TABLE.localName, {
+      writer: opts.writer ?? `vigil-replay-${process.pid}`,
+      clock,
+    });
     const playbooks =
       opts.response === 'off'
         ? null

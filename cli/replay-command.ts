@@ -21,11 +21,14 @@ interface ReplayFlags {
   reorderWindow: number;
 }
 
-const positiveNumber = (name: string) => (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`${name} expects a number of minutes, got ${JSON.stringify(value)}`);
-  return parsed;
-};
+const positiveNumber =
+  (name: string) =>
+  (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new UsageError(`${name} expects a number of minutes, got ${JSON.stringify(value)}`);
+    return parsed;
+  };
 
 /** Adds `replay` to the program. */
 export const registerReplay = (program: Command): void => {
@@ -34,13 +37,19 @@ export const registerReplay = (program: Command): void => {
     .description(
       'Run CloudTrail events through the same scoring and response code that runs in Lambda, on an embedded DynamoDB.',
     )
-    .argument('[paths...]', 'CloudTrail log files (.json, .json.gz), JSON arrays, JSON Lines, EventBridge events, folders, or - for stdin', ['-'])
+    .argument(
+      '[paths...]',
+      'CloudTrail log files (.json, .json.gz), JSON arrays, JSON Lines, EventBridge events, folders, or - for stdin',
+      ['-'],
+    )
     .option('--store <dir>', 'folder of the embedded DynamoDB; state persists there between runs', DEFAULT_STORE)
     .option('--fresh', 'empty the store first', false)
     .option('--findings <file>', 'write every finding as JSON Lines (-: stdout)')
     .option('--config <file>', 'configuration file (JSON)')
     .addOption(new Option('--response <mode>', 'how playbooks run locally').choices(RESPONSE_MODES).default('dry-run'))
-    .addOption(new Option('--format <format>', 'the summary printed at the end').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'the summary printed at the end').choices(['text', 'json']).default('text'),
+    )
     .option(
       '--reorder-window <minutes>',
       'events this far apart in eventTime are put in order before scoring',
@@ -51,18 +60,21 @@ export const registerReplay = (program: Command): void => {
       const config = await loadConfigFile(flags.config);
       const sources = await resolveInputs(paths);
       if (sources.length === 0) {
-        throw new UsageError(`no CloudTrail files (.json, .json.gz, .jsonl, .ndjson, .gz) found in ${paths.join(', ')}`);
+        throw new UsageError(
+          `no CloudTrail files (.json, .json.gz, .jsonl, .ndjson, .gz) found in ${paths.join(', ')}`,
+        );
       }
       if (flags.findings === '-' && flags.format === 'json') {
         throw new UsageError('--findings - and --format json both write to stdout; write findings to a file instead');
       }
       // The scorer, the store and the playbooks load only once the arguments are known good.
-      const [{ openLocalEnv }, { terminalProgress }, { FindingsCollector, replay }, { summaryLines }] = await Promise.all([
-        import('./local-env.ts'),
-        import('./progress.ts'),
-        import('./replay.ts'),
-        import('./summary.ts'),
-      ]);
+      const [{ openLocalEnv }, { terminalProgress }, { FindingsCollector, replay }, { summaryLines }] =
+        await Promise.all([
+          import('./local-env.ts'),
+          import('./progress.ts'),
+          import('./replay.ts'),
+          import('./summary.ts'),
+        ]);
       const env = await openLocalEnv({ storeDir: flags.store, fresh: flags.fresh, config, response: flags.response });
       const progress = terminalProgress();
       const collector = new FindingsCollector();

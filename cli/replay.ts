@@ -127,7 +127,11 @@ async function* normalisedEvents(sources: readonly ReplaySource[], counters: Cou
 }
 
 /** Replays sources into the stores; returns the summary. Findings stream out through `onFindings`. */
-export const replay = async (sources: readonly ReplaySource[], deps: ReplayDeps, options: ReplayOptions = {}): Promise<ReplaySummary> => {
+export const replay = async (
+  sources: readonly ReplaySource[],
+  deps: ReplayDeps,
+  options: ReplayOptions = {},
+): Promise<ReplaySummary> => {
   const started = performance.now();
   const counters: Counters = { read: 0, service: 0, unreadable: 0, invalid: 0, other: {}, problems: [] };
   const windowMs = (options.reorderWindowMinutes ?? DEFAULT_REORDER_WINDOW_MINUTES) * 60_000;

@@ -19,10 +19,12 @@ export const summaryLines = (
     `  unreadable        ${n(summary.skipped.unreadable)}`,
     `  invalid records   ${n(summary.skipped.invalid)}`,
   ];
-  for (const [reason, count] of Object.entries(summary.skipped.other)) lines.push(`  skipped           ${n(count)}  (${reason})`);
+  for (const [reason, count] of Object.entries(summary.skipped.other))
+    lines.push(`  skipped           ${n(count)}  (${reason})`);
   for (const p of summary.problems) lines.push(`    ${p.file} ${p.position}: ${p.message}`);
   const skippedTotal = summary.skipped.unreadable + summary.skipped.invalid;
-  if (skippedTotal > summary.problems.length) lines.push(`    ... and ${n(skippedTotal - summary.problems.length)} more`);
+  if (skippedTotal > summary.problems.length)
+    lines.push(`    ... and ${n(skippedTotal - summary.problems.length)} more`);
   const bySeverity = [...SEVERITIES]
     .reverse()
     .map((s) => `${s} ${n(summary.findingsBySeverity[s])}`)
@@ -33,6 +35,7 @@ export const summaryLines = (
     `  playbooks         ${extra.response === 'off' ? 'off' : `${n(summary.published)} alerting findings sent to playbooks (${extra.response})`}`,
     `  store             ${extra.store}`,
   );
-  if (extra.findingsFile) lines.push(`  findings written  ${extra.findingsFile === '-' ? 'stdout' : extra.findingsFile}`);
+  if (extra.findingsFile)
+    lines.push(`  findings written  ${extra.findingsFile === '-' ? 'stdout' : extra.findingsFile}`);
   return lines;
 };

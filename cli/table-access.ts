@@ -55,7 +55,9 @@ export const openAuditTable = async (flags: TableFlags): Promise<OpenedTable> =>
     import('../lambdas/adapters/tables.ts'),
   ]);
   if (!existsSync(join(flags.store, STORE_MARKER))) {
-    throw new UsageError(`${flags.store} is not a Vigil store yet: run vigil replay or vigil demo first, or pass --store DIR or --table NAME`);
+    throw new UsageError(
+      `${flags.store} is not a Vigil store yet: run vigil replay or vigil demo first, or pass --store DIR or --table NAME`,
+    );
   }
   const dynamo = await startLocalDynamo({ dir: flags.store });
   return {

@@ -129,5 +129,8 @@ export class VigilStack extends Stack {
     new CfnOutput(this, 'TrailBucketName', { value: this.trailSource.bucket.bucketName });
     new CfnOutput(this, 'ScorerFunctionName', { value: this.scorer.function.functionName });
     new CfnOutput(this, 'ScorerRoleArn', { value: this.scorer.role.roleArn });
+    // `vigil case approve|deny|release` reads these.
+    new CfnOutput(this, 'ContainStateMachineArn', { value: this.response.playbooks.containPrincipal.stateMachineArn });
+    new CfnOutput(this, 'ReleaseStateMachineArn', { value: this.response.playbooks.releasePrincipal.stateMachineArn });
   }
 }

@@ -53,7 +53,11 @@ export const configSchema = z.strictObject({
   risk: z
     .strictObject({
       /** Hours for a principal's risk to halve without new findings. */
-      halfLifeHours: z.number().positive().max(24 * 365).default(24),
+      halfLifeHours: z
+        .number()
+        .positive()
+        .max(24 * 365)
+        .default(24),
     })
     .prefault({}),
   response: z
@@ -70,7 +74,12 @@ export const configSchema = z.strictObject({
       /** People who may approve a containment (IAM ARNs or Identity Center user names). */
       approvers: z.array(z.string().min(1)).default([]),
       /** Minutes an approval waits before the case escalates. */
-      approvalTimeoutMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+      approvalTimeoutMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(60),
       /** Containments allowed per hour across the organisation. */
       maxContainmentsPerHour: z.number().int().min(0).max(1000).default(5),
       /** Deactivate every access key of a user, not only those seen in the case. */

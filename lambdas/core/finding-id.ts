@@ -5,7 +5,13 @@ import { createHash } from 'node:crypto';
  * so an event scored twice (both ingest paths, a replayed file) updates one finding. Windows
  * are fixed buckets of event time, so both paths agree on them whatever order events arrive in.
  */
-export const findingId = (detector: string, principalKey: string, dedupKey: string, time: number, windowMinutes: number): string => {
+export const findingId = (
+  detector: string,
+  principalKey: string,
+  dedupKey: string,
+  time: number,
+  windowMinutes: number,
+): string => {
   const windowMs = Math.max(1, windowMinutes) * 60_000;
   const windowStart = Math.floor(time / windowMs) * windowMs;
   const digest = createHash('sha256').update(`${detector}\n${principalKey}\n${dedupKey}\n${windowStart}`).digest('hex');

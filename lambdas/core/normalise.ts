@@ -80,7 +80,11 @@ const resolveAssumedRole = (identity: CloudTrailUserIdentity, fallbackAccount: s
     };
   }
   const instanceId =
-    sessionName && INSTANCE_SESSION.test(sessionName) ? sessionName : identity.sessionContext?.ec2RoleDelivery ? sessionName : undefined;
+    sessionName && INSTANCE_SESSION.test(sessionName)
+      ? sessionName
+      : identity.sessionContext?.ec2RoleDelivery
+        ? sessionName
+        : undefined;
   return {
     key: `role:${accountId}:${roleName}`,
     arn: arn ?? null,
@@ -94,7 +98,8 @@ const resolveAssumedRole = (identity: CloudTrailUserIdentity, fallbackAccount: s
 /** Resolves the principal of a record as ../shared/DESIGN.md describes. Never throws. */
 export const resolvePrincipal = (record: CloudTrailRecord): ResolveResult => {
   const identity = record.userIdentity;
-  if (!identity || typeof identity !== 'object') return { ok: false, service: false, reason: 'record has no userIdentity' };
+  if (!identity || typeof identity !== 'object')
+    return { ok: false, service: false, reason: 'record has no userIdentity' };
   const type = str(identity.type);
   const arn = str(identity.arn);
   const fallbackAccount = str(record.recipientAccountId) ?? 'unknown';
@@ -106,7 +111,14 @@ export const resolvePrincipal = (record: CloudTrailRecord): ResolveResult => {
     case 'Root':
       return {
         ok: true,
-        principal: { key: `root:${accountId}`, arn: arn ?? null, type: 'Root', accountId, name: 'root', context: withoutUndefined({ invokedBy }) },
+        principal: {
+          key: `root:${accountId}`,
+          arn: arn ?? null,
+          type: 'Root',
+          accountId,
+          name: 'root',
+          context: withoutUndefined({ invokedBy }),
+        },
       };
     case 'IAMUser': {
       const userName = str(identity.userName) ?? arnName(arn);
@@ -114,12 +126,26 @@ export const resolvePrincipal = (record: CloudTrailRecord): ResolveResult => {
         // Failed console sign-ins for a name that does not exist carry no ARN and a hidden name.
         return {
           ok: true,
-          principal: { key: `unknown:${accountId}`, arn: null, type: 'Unknown', accountId, name: 'unknown user', context: {} },
+          principal: {
+            key: `unknown:${accountId}`,
+            arn: null,
+            type: 'Unknown',
+            accountId,
+            name: 'unknown user',
+            context: {},
+          },
         };
       }
       return {
         ok: true,
-        principal: { key: `user:${accountId}:${userName}`, arn: arn ?? null, type: 'IAMUser', accountId, name: userName, context: withoutUndefined({ invokedBy }) },
+        principal: {
+          key: `user:${accountId}:${userName}`,
+          arn: arn ?? null,
+          type: 'IAMUser',
+          accountId,
+          name: userName,
+          context: withoutUndefined({ invokedBy }),
+        },
       };
     }
     case 'AssumedRole':
@@ -128,7 +154,14 @@ export const resolvePrincipal = (record: CloudTrailRecord): ResolveResult => {
       const name = arnName(arn) ?? str(identity.principalId)?.split(':')[1] ?? 'unknown';
       return {
         ok: true,
-        principal: { key: `federated:${accountId}:${name}`, arn: arn ?? null, type: 'FederatedUser', accountId, name, context: withoutUndefined({ invokedBy }) },
+        principal: {
+          key: `federated:${accountId}:${name}`,
+          arn: arn ?? null,
+          type: 'FederatedUser',
+          accountId,
+          name,
+          context: withoutUndefined({ invokedBy }),
+        },
       };
     }
     case 'SAMLUser':
@@ -150,10 +183,19 @@ export const resolvePrincipal = (record: CloudTrailRecord): ResolveResult => {
     }
     case 'IdentityCenterUser': {
       const userName = str(identity.userName) ?? str(obj(record.additionalEventData).UserName);
-      const name = userName?.toLowerCase() ?? `idstore:${str(identity.onBehalfOf?.userId) ?? str(identity.principalId) ?? 'unknown'}`;
+      const name =
+        userName?.toLowerCase() ??
+        `idstore:${str(identity.onBehalfOf?.userId) ?? str(identity.principalId) ?? 'unknown'}`;
       return {
         ok: true,
-        principal: { key: `person:${name}`, arn: arn ?? null, type: 'IdentityCenterUser', accountId, name, context: {} },
+        principal: {
+          key: `person:${name}`,
+          arn: arn ?? null,
+          type: 'IdentityCenterUser',
+          accountId,
+          name,
+          context: {},
+        },
       };
     }
     case 'AWSAccount':
@@ -173,7 +215,14 @@ export const resolvePrincipal = (record: CloudTrailRecord): ResolveResult => {
       const name = str(identity.userName) ?? str(identity.principalId) ?? 'unknown';
       return {
         ok: true,
-        principal: { key: `unknown:${accountId}:${name}`, arn: arn ?? null, type: 'Unknown', accountId, name, context: withoutUndefined({ invokedBy }) },
+        principal: {
+          key: `unknown:${accountId}:${name}`,
+          arn: arn ?? null,
+          type: 'Unknown',
+          accountId,
+          name,
+          context: withoutUndefined({ invokedBy }),
+        },
       };
     }
   }
@@ -196,22 +245,29 @@ export const normaliseRecord = (record: CloudTrailRecord, origin?: EventOrigin):
   const eventTime = str(record.eventTime);
   if (!eventTime) return { ok: false, service: false, reason: 'record has no eventTime' };
   const time = Date.parse(eventTime);
-  if (!Number.isFinite(time)) return { ok: false, service: false, reason: `eventTime ${JSON.stringify(eventTime)} is not an ISO-8601 time` };
+  if (!Number.isFinite(time))
+    return { ok: false, service: false, reason: `eventTime ${JSON.stringify(eventTime)} is not an ISO-8601 time` };
   const source = str(record.eventSource);
   const name = str(record.eventName);
-  if (!source || !name) return { ok: false, service: false, reason: `record has no ${source ? 'eventName' : 'eventSource'}` };
+  if (!source || !name)
+    return { ok: false, service: false, reason: `record has no ${source ? 'eventName' : 'eventSource'}` };
   const resolved = resolvePrincipal(record);
   if (!resolved.ok) return resolved;
   const rawIp = str(record.sourceIPAddress);
   const sourceIp = rawIp && isIP(rawIp) ? rawIp : null;
-  const sourceService = rawIp && !sourceIp && (/amazonaws\.com$/.test(rawIp) || rawIp === 'AWS Internal') ? rawIp : null;
+  const sourceService =
+    rawIp && !sourceIp && (/amazonaws\.com$/.test(rawIp) || rawIp === 'AWS Internal') ? rawIp : null;
   const additional = obj(record.additionalEventData);
   const response = obj(record.responseElements);
   const signInFailed = name === 'ConsoleLogin' && response.ConsoleLogin === 'Failure';
   const errorCode = str(record.errorCode) ?? (signInFailed ? 'Failure' : null);
   const bytesOut = Number(additional.bytesTransferredOut);
   const resources = Array.isArray(record.resources)
-    ? record.resources.map((r) => ({ arn: str(r?.ARN) ?? null, type: str(r?.type) ?? null, accountId: str(r?.accountId) ?? null }))
+    ? record.resources.map((r) => ({
+        arn: str(r?.ARN) ?? null,
+        type: str(r?.type) ?? null,
+        accountId: str(r?.accountId) ?? null,
+      }))
     : [];
   const mfa =
     parseBool(additional.MFAUsed) ?? parseBool(record.userIdentity?.sessionContext?.attributes?.mfaAuthenticated);

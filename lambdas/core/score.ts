@@ -138,7 +138,8 @@ const evaluate = (
   const hits: Hit[] = [];
   let alreadyCounted = 0;
   for (const event of events) {
-    const isNew = event.time > state.watermark || (event.time === state.watermark && !state.watermarkIds.includes(event.id));
+    const isNew =
+      event.time > state.watermark || (event.time === state.watermark && !state.watermarkIds.includes(event.id));
     const feedsBaseline = options.learn && isNew;
     if (!isNew) alreadyCounted++;
     for (const detector of deps.detectors) {
@@ -251,7 +252,12 @@ const assemble = (
       if (!rule && !state.risk.counted.includes(hit.findingId)) {
         state.risk = addRisk(
           state.risk,
-          { findingId: hit.findingId, detector: hit.detector.id, points: SEVERITY_POINTS[hit.severity], at: hit.event.time },
+          {
+            findingId: hit.findingId,
+            detector: hit.detector.id,
+            points: SEVERITY_POINTS[hit.severity],
+            at: hit.event.time,
+          },
           halfLife,
           hit.detector.attack,
         );
@@ -325,7 +331,10 @@ const freeze = (outcome: PrincipalOutcome, responses: ReadonlyMap<string, Findin
     const response = responses.get(id);
     if (!response) continue;
     outcome.state.openCaseId = response.executionId;
-    outcome.state.frozenUntil = Math.max(outcome.state.frozenUntil ?? 0, Date.parse(stored.finding.lastEventTime) + CASE_FREEZE_MS);
+    outcome.state.frozenUntil = Math.max(
+      outcome.state.frozenUntil ?? 0,
+      Date.parse(stored.finding.lastEventTime) + CASE_FREEZE_MS,
+    );
   }
 };
 
@@ -356,11 +365,17 @@ export const scoreEvents = async (
       ? structuredClone(stateBefore)
       : emptyPrincipalState(
           key,
-          { arn: first.principal.arn, type: first.principal.type, accountId: first.principal.accountId, name: first.principal.name },
+          {
+            arn: first.principal.arn,
+            type: first.principal.type,
+            accountId: first.principal.accountId,
+            name: first.principal.name,
+          },
           first.time,
         );
     const { hits, alreadyCounted } = evaluate(deps, state, group, options);
-    const stored = hits.length > 0 ? await deps.findings.getMany([...new Set(hits.map((h) => h.findingId))]) : new Map();
+    const stored =
+      hits.length > 0 ? await deps.findings.getMany([...new Set(hits.map((h) => h.findingId))]) : new Map();
     const assembled = assemble(deps, state, hits, stored);
     return { state, ...assembled, alreadyCounted, hits };
   };
@@ -380,8 +395,8 @@ export const scoreEvents = async (
       toPublish.push(stored.finding);
     }
   }
-  const responses = toPublish.length > 0 ? await deps.publisher.publish(toPublish) : new Map<string, Finding['response']>();
-
+  const responses =
+    toPublish.length > 0 ? await deps.publisher.publish(toPublish) : new Map<string, Finding['response']>();
 
   // Principal state: one conditional write per principal per batch; on conflict reload and redo.
   for (const key of keys) {
@@ -413,7 +428,11 @@ export const scoreEvents = async (
       let stored = candidate;
       const response = responses.get(id);
       if (response) stored = { ...stored, finding: { ...stored.finding, response } };
-      stored = await putFinding(deps.findings, stored, outcome.hits.filter((h) => h.findingId === id));
+      stored = await putFinding(
+        deps.findings,
+        stored,
+        outcome.hits.filter((h) => h.findingId === id),
+      );
       written.push(stored);
       if (outcome.created.has(id)) {
         created++;
@@ -435,7 +454,11 @@ export const scoreEvents = async (
 };
 
 /** Writes a finding; when another scorer wrote it first, merges this batch's hits into theirs. */
-const putFinding = async (store: FindingStore, finding: StoredFinding, hits: readonly Hit[]): Promise<StoredFinding> => {
+const putFinding = async (
+  store: FindingStore,
+  finding: StoredFinding,
+  hits: readonly Hit[],
+): Promise<StoredFinding> => {
   let candidate = finding;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -22,7 +22,9 @@ interface Expected {
   readonly lastEventTime: string;
 }
 
-const expected = JSON.parse(readFileSync(join(ATTACKS, 'expected.json'), 'utf8')) as { techniques: Record<string, Expected> };
+const expected = JSON.parse(readFileSync(join(ATTACKS, 'expected.json'), 'utf8')) as {
+  techniques: Record<string, Expected>;
+};
 let dir: string;
 let findings: Finding[];
 
@@ -31,12 +33,27 @@ beforeAll(() => {
   const out = join(dir, 'findings.jsonl');
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, 'bin/vigil.js'), 'replay', join(ATTACKS, 'logs'), '--store', join(dir, 'store'), '--findings', out, '--response', 'off', '--format', 'json'],
+    [
+      join(ROOT, 'bin/vigil.js'),
+      'replay',
+      join(ATTACKS, 'logs'),
+      '--store',
+      join(dir, 'store'),
+      '--findings',
+      out,
+      '--response',
+      'off',
+      '--format',
+      'json',
+    ],
     { encoding: 'utf8', timeout: 180_000 },
   );
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  findings = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Finding);
+  findings = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Finding);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

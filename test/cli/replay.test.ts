@@ -3,7 +3,7 @@
  * what it writes and how it exits.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -42,7 +42,13 @@ const contractFinding = z.strictObject({
 
 const record = (id: string, time: string, extra: Record<string, unknown> = {}) => ({
   eventVersion: '1.09',
-  userIdentity: { type: 'IAMUser', principalId: 'AIDAALICE', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' },
+  userIdentity: {
+    type: 'IAMUser',
+    principalId: 'AIDAALICE',
+    arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+    accountId: ACCOUNT,
+    userName: 'alice',
+  },
   eventTime: time,
   eventSource: 'iam.amazonaws.com',
   eventName: 'ListUsers',
@@ -65,7 +71,9 @@ const backdoorKey = (id: string, time: string) =>
   });
 
 const rootCall = (id: string, time: string) =>
-  record(id, time, { userIdentity: { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT } });
+  record(id, time, {
+    userIdentity: { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT },
+  });
 
 let dir: string;
 
@@ -76,7 +84,9 @@ beforeAll(() => {
   // Files hold events out of order, and the later file name holds the earlier events.
   writeFileSync(
     join(trail, `${ACCOUNT}_CloudTrail_us-east-1_20261005T1000Z_b.json.gz`),
-    gzipSync(JSON.stringify({ Records: [record('e-3', '2026-10-05T10:02:00Z'), backdoorKey('e-4', '2026-10-05T10:01:00Z')] })),
+    gzipSync(
+      JSON.stringify({ Records: [record('e-3', '2026-10-05T10:02:00Z'), backdoorKey('e-4', '2026-10-05T10:01:00Z')] }),
+    ),
   );
   writeFileSync(
     join(trail, `${ACCOUNT}_CloudTrail_us-east-1_20261005T0900Z_a.json`),
@@ -84,11 +94,23 @@ beforeAll(() => {
   );
   writeFileSync(
     join(dir, 'lines.jsonl'),
-    [JSON.stringify(rootCall('e-5', '2026-10-05T11:00:00Z')), '{not json', '', JSON.stringify(record('e-6', '2026-10-05T11:01:00Z'))].join('\n'),
+    [
+      JSON.stringify(rootCall('e-5', '2026-10-05T11:00:00Z')),
+      '{not json',
+      '',
+      JSON.stringify(record('e-6', '2026-10-05T11:01:00Z')),
+    ].join('\n'),
   );
   writeFileSync(
     join(dir, 'eventbridge.json'),
-    JSON.stringify([{ version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.iam', detail: backdoorKey('e-7', '2026-10-05T12:00:00Z') }]),
+    JSON.stringify([
+      {
+        version: '0',
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: 'aws.iam',
+        detail: backdoorKey('e-7', '2026-10-05T12:00:00Z'),
+      },
+    ]),
   );
 });
 
@@ -118,8 +140,13 @@ describe('vigil replay', () => {
     expect(code).toBe(0);
     const summary = JSON.parse(stdout);
     expect([summary.eventsRead, summary.eventsScored, summary.skipped.unreadable]).toEqual([7, 7, 1]);
-    expect(summary.problems).toEqual([{ file: join(dir, 'lines.jsonl'), position: 'line 2', message: expect.any(String) }]);
-    const findings = readFileSync(out, 'utf8').trim().split('\n').map((line) => contractFinding.parse(JSON.parse(line)));
+    expect(summary.problems).toEqual([
+      { file: join(dir, 'lines.jsonl'), position: 'line 2', message: expect.any(String) },
+    ]);
+    const findings = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => contractFinding.parse(JSON.parse(line)));
     expect(findings.map((f) => [f.detector, f.principal.key, f.eventIds])).toEqual([
       ['iam.access-key-created-for-other-user', `user:${ACCOUNT}:alice`, ['e-4']],
       ['root.credential-use', `root:${ACCOUNT}`, ['e-5']],

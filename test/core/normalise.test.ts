@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../lambdas/core/cloudtrail.ts';
 import { normaliseRecord, resolvePrincipal } from '../../lambdas/core/normalise.ts';
 
-const base = (userIdentity: CloudTrailRecord['userIdentity'], extra: Partial<CloudTrailRecord> = {}): CloudTrailRecord => ({
+const base = (
+  userIdentity: CloudTrailRecord['userIdentity'],
+  extra: Partial<CloudTrailRecord> = {},
+): CloudTrailRecord => ({
   eventVersion: '1.09',
   userIdentity,
   eventTime: '2026-10-05T09:15:00Z',
@@ -22,13 +25,38 @@ describe('resolvePrincipal', () => {
   it.each([
     {
       name: 'IAM user',
-      identity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' },
-      expected: { key: 'user:111122223333:alice', type: 'IAMUser', name: 'alice', accountId: '111122223333', arn: 'arn:aws:iam::111122223333:user/alice', context: {} },
+      identity: {
+        type: 'IAMUser',
+        principalId: 'AIDAEXAMPLE',
+        arn: 'arn:aws:iam::111122223333:user/alice',
+        accountId: '111122223333',
+        userName: 'alice',
+      },
+      expected: {
+        key: 'user:111122223333:alice',
+        type: 'IAMUser',
+        name: 'alice',
+        accountId: '111122223333',
+        arn: 'arn:aws:iam::111122223333:user/alice',
+        context: {},
+      },
     },
     {
       name: 'root',
-      identity: { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' },
-      expected: { key: 'root:111122223333', type: 'Root', name: 'root', accountId: '111122223333', arn: 'arn:aws:iam::111122223333:root', context: {} },
+      identity: {
+        type: 'Root',
+        principalId: '111122223333',
+        arn: 'arn:aws:iam::111122223333:root',
+        accountId: '111122223333',
+      },
+      expected: {
+        key: 'root:111122223333',
+        type: 'Root',
+        name: 'root',
+        accountId: '111122223333',
+        arn: 'arn:aws:iam::111122223333:root',
+        context: {},
+      },
     },
     {
       name: 'Identity Center person behind AWSReservedSSO',
@@ -54,7 +82,8 @@ describe('resolvePrincipal', () => {
         arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_DataScientist_0123456789abcdef/Bob@Example.com',
         context: {
           roleName: 'AWSReservedSSO_DataScientist_0123456789abcdef',
-          roleArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataScientist_0123456789abcdef',
+          roleArn:
+            'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataScientist_0123456789abcdef',
           sessionName: 'Bob@Example.com',
           permissionSet: 'DataScientist',
         },
@@ -66,7 +95,14 @@ describe('resolvePrincipal', () => {
         type: 'AssumedRole',
         arn: 'arn:aws:sts::111122223333:assumed-role/deploy/ci-123',
         accountId: '111122223333',
-        sessionContext: { sourceIdentity: 'carol', sessionIssuer: { userName: 'deploy', accountId: '111122223333', arn: 'arn:aws:iam::111122223333:role/deploy' } },
+        sessionContext: {
+          sourceIdentity: 'carol',
+          sessionIssuer: {
+            userName: 'deploy',
+            accountId: '111122223333',
+            arn: 'arn:aws:iam::111122223333:role/deploy',
+          },
+        },
       },
       expected: {
         key: 'person:carol',
@@ -74,7 +110,12 @@ describe('resolvePrincipal', () => {
         name: 'carol',
         accountId: '111122223333',
         arn: 'arn:aws:sts::111122223333:assumed-role/deploy/ci-123',
-        context: { roleName: 'deploy', roleArn: 'arn:aws:iam::111122223333:role/deploy', sessionName: 'ci-123', sourceIdentity: 'carol' },
+        context: {
+          roleName: 'deploy',
+          roleArn: 'arn:aws:iam::111122223333:role/deploy',
+          sessionName: 'ci-123',
+          sourceIdentity: 'carol',
+        },
       },
     },
     {
@@ -83,7 +124,14 @@ describe('resolvePrincipal', () => {
         type: 'AssumedRole',
         arn: 'arn:aws:sts::111122223333:assumed-role/web-server/i-0abc123def4567890',
         accountId: '111122223333',
-        sessionContext: { ec2RoleDelivery: '2.0', sessionIssuer: { userName: 'web-server', accountId: '111122223333', arn: 'arn:aws:iam::111122223333:role/web-server' } },
+        sessionContext: {
+          ec2RoleDelivery: '2.0',
+          sessionIssuer: {
+            userName: 'web-server',
+            accountId: '111122223333',
+            arn: 'arn:aws:iam::111122223333:role/web-server',
+          },
+        },
       },
       expected: {
         key: 'role:111122223333:web-server',
@@ -91,12 +139,22 @@ describe('resolvePrincipal', () => {
         name: 'web-server',
         accountId: '111122223333',
         arn: 'arn:aws:sts::111122223333:assumed-role/web-server/i-0abc123def4567890',
-        context: { roleName: 'web-server', roleArn: 'arn:aws:iam::111122223333:role/web-server', sessionName: 'i-0abc123def4567890', instanceId: 'i-0abc123def4567890' },
+        context: {
+          roleName: 'web-server',
+          roleArn: 'arn:aws:iam::111122223333:role/web-server',
+          sessionName: 'i-0abc123def4567890',
+          instanceId: 'i-0abc123def4567890',
+        },
       },
     },
     {
       name: 'CI role session without a person',
-      identity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/github-actions/GitHubActions', accountId: '111122223333', sessionContext: { sessionIssuer: { userName: 'github-actions', accountId: '111122223333' } } },
+      identity: {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/github-actions/GitHubActions',
+        accountId: '111122223333',
+        sessionContext: { sessionIssuer: { userName: 'github-actions', accountId: '111122223333' } },
+      },
       expected: {
         key: 'role:111122223333:github-actions',
         type: 'AssumedRole',
@@ -108,23 +166,62 @@ describe('resolvePrincipal', () => {
     },
     {
       name: 'federated user',
-      identity: { type: 'FederatedUser', principalId: '111122223333:dave', arn: 'arn:aws:sts::111122223333:federated-user/dave', accountId: '111122223333' },
-      expected: { key: 'federated:111122223333:dave', type: 'FederatedUser', name: 'dave', accountId: '111122223333', arn: 'arn:aws:sts::111122223333:federated-user/dave', context: {} },
+      identity: {
+        type: 'FederatedUser',
+        principalId: '111122223333:dave',
+        arn: 'arn:aws:sts::111122223333:federated-user/dave',
+        accountId: '111122223333',
+      },
+      expected: {
+        key: 'federated:111122223333:dave',
+        type: 'FederatedUser',
+        name: 'dave',
+        accountId: '111122223333',
+        arn: 'arn:aws:sts::111122223333:federated-user/dave',
+        context: {},
+      },
     },
     {
       name: 'SAML user',
       identity: { type: 'SAMLUser', principalId: 'x:erin', userName: 'erin', identityProvider: 'okta' },
-      expected: { key: 'saml:okta:erin', type: 'SAMLUser', name: 'erin', accountId: '111122223333', arn: null, context: { identityProvider: 'okta' } },
+      expected: {
+        key: 'saml:okta:erin',
+        type: 'SAMLUser',
+        name: 'erin',
+        accountId: '111122223333',
+        arn: null,
+        context: { identityProvider: 'okta' },
+      },
     },
     {
       name: 'cross-account caller',
       identity: { type: 'AWSAccount', principalId: 'AIDAOTHER', accountId: '999988887777' },
-      expected: { key: 'account:999988887777', type: 'AWSAccount', name: 'account 999988887777', accountId: '999988887777', arn: null, context: {} },
+      expected: {
+        key: 'account:999988887777',
+        type: 'AWSAccount',
+        name: 'account 999988887777',
+        accountId: '999988887777',
+        arn: null,
+        context: {},
+      },
     },
     {
       name: 'failed console sign-in without an ARN',
-      identity: { type: 'IAMUser', principalId: '', accountId: '111122223333', accessKeyId: '', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
-      expected: { key: 'unknown:111122223333', type: 'Unknown', name: 'unknown user', accountId: '111122223333', arn: null, context: {} },
+      identity: {
+        type: 'IAMUser',
+        principalId: '',
+        accountId: '111122223333',
+        accessKeyId: '',
+        userName: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+      },
+      expected: {
+        key: 'unknown:111122223333',
+        type: 'Unknown',
+        name: 'unknown user',
+        accountId: '111122223333',
+        arn: null,
+        context: {},
+      },
     },
   ])('resolves $name', ({ identity, expected }) => {
     // Act
@@ -143,7 +240,12 @@ describe('resolvePrincipal', () => {
 });
 
 describe('normaliseRecord', () => {
-  const alice = { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' };
+  const alice = {
+    type: 'IAMUser',
+    arn: 'arn:aws:iam::111122223333:user/alice',
+    accountId: '111122223333',
+    userName: 'alice',
+  };
 
   it('normalises the fields the core reads', () => {
     const record = base(alice, {
@@ -190,10 +292,18 @@ describe('normaliseRecord', () => {
   });
 
   it.each([
-    ['a service name as source address', { sourceIPAddress: 'ec2.amazonaws.com' }, { sourceIp: null, sourceService: 'ec2.amazonaws.com' }],
+    [
+      'a service name as source address',
+      { sourceIPAddress: 'ec2.amazonaws.com' },
+      { sourceIp: null, sourceService: 'ec2.amazonaws.com' },
+    ],
     ['garbage as source address', { sourceIPAddress: '999.1.1.1' }, { sourceIp: null, sourceService: null }],
     ['an IPv6 source address', { sourceIPAddress: '2001:db8::1' }, { sourceIp: '2001:db8::1', sourceService: null }],
-    ['an unknown region and a future event version', { awsRegion: undefined, eventVersion: '9.99' }, { region: 'unknown', eventVersion: '9.99' }],
+    [
+      'an unknown region and a future event version',
+      { awsRegion: undefined, eventVersion: '9.99' },
+      { region: 'unknown', eventVersion: '9.99' },
+    ],
   ])('copes with %s', (_name, extra, expected) => {
     const result = normaliseRecord(base(alice, extra as Partial<CloudTrailRecord>));
     expect(result.ok && result.event).toMatchObject(expected);
@@ -208,7 +318,11 @@ describe('normaliseRecord', () => {
         additionalEventData: { MFAUsed: 'No' },
       }),
     );
-    expect(result.ok && [result.event.errorCode, result.event.errorMessage, result.event.mfa]).toEqual(['Failure', 'Failed authentication', false]);
+    expect(result.ok && [result.event.errorCode, result.event.errorMessage, result.event.mfa]).toEqual([
+      'Failure',
+      'Failed authentication',
+      false,
+    ]);
   });
 
   it('gives a record without an eventID a stable synthetic id', () => {
@@ -226,11 +340,23 @@ describe('normaliseRecord', () => {
     ['no eventName', { eventName: undefined }, 'record has no eventName'],
     ['no userIdentity', { userIdentity: undefined }, 'record has no userIdentity'],
   ])('rejects a record with %s, naming the field', (_name, extra, reason) => {
-    expect(normaliseRecord(base(alice, extra as Partial<CloudTrailRecord>))).toEqual({ ok: false, service: false, reason });
+    expect(normaliseRecord(base(alice, extra as Partial<CloudTrailRecord>))).toEqual({
+      ok: false,
+      service: false,
+      reason,
+    });
   });
 
   it('rejects values that are not objects without throwing', () => {
-    expect(normaliseRecord(42 as unknown as CloudTrailRecord)).toEqual({ ok: false, service: false, reason: 'record is not a JSON object' });
-    expect(normaliseRecord(null as unknown as CloudTrailRecord)).toEqual({ ok: false, service: false, reason: 'record is not a JSON object' });
+    expect(normaliseRecord(42 as unknown as CloudTrailRecord)).toEqual({
+      ok: false,
+      service: false,
+      reason: 'record is not a JSON object',
+    });
+    expect(normaliseRecord(null as unknown as CloudTrailRecord)).toEqual({
+      ok: false,
+      service: false,
+      reason: 'record is not a JSON object',
+    });
   });
 });

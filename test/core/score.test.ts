@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog, MemoryFindingPublisher, MemoryFindingStore, MemoryPrincipalStateStore } from '../../lambdas/adapters/memory.ts';
+import {
+  MemoryAuditLog,
+  MemoryFindingPublisher,
+  MemoryFindingStore,
+  MemoryPrincipalStateStore,
+} from '../../lambdas/adapters/memory.ts';
+import { type BaselineModel, noBaseline } from '../../lambdas/core/baseline-model.ts';
 import type { CloudTrailRecord } from '../../lambdas/core/cloudtrail.ts';
 import { parseConfig, type VigilConfigInput } from '../../lambdas/core/config.ts';
 import type { DetectorDefinition } from '../../lambdas/core/detector.ts';
 import { DETECTORS } from '../../lambdas/core/detectors/registry.ts';
 import type { VigilEvent } from '../../lambdas/core/event.ts';
 import { normaliseRecord } from '../../lambdas/core/normalise.ts';
-import type { PrincipalState } from '../../lambdas/core/state.ts';
 import { type ScoreDeps, scoreEvents } from '../../lambdas/core/score.ts';
-import { noBaseline, type BaselineModel } from '../../lambdas/core/baseline-model.ts';
+import type { PrincipalState } from '../../lambdas/core/state.ts';
 
 const ACCOUNT = '111122223333';
 const noGeo = { lookup: () => ({ country: null, asn: null, asnOrg: null, isAws: false }) };
@@ -65,7 +70,13 @@ describe('scoreEvents', () => {
         title: 'Root user called iam:ListUsers',
         severity: 'high',
         risk: 39,
-        principal: { key: `root:${ACCOUNT}`, arn: `arn:aws:iam::${ACCOUNT}:root`, type: 'Root', accountId: ACCOUNT, name: 'root' },
+        principal: {
+          key: `root:${ACCOUNT}`,
+          arn: `arn:aws:iam::${ACCOUNT}:root`,
+          type: 'Root',
+          accountId: ACCOUNT,
+          name: 'root',
+        },
         eventIds: ['e-1'],
         firstEventTime: '2026-10-05T09:15:00.000Z',
         lastEventTime: '2026-10-05T09:15:00.000Z',
@@ -87,7 +98,9 @@ describe('scoreEvents', () => {
       },
     ]);
     expect(deps.published.map((f) => f.detector)).toEqual(['root.credential-use']);
-    expect(deps.auditEntries.map((e) => [e.type, e.detector, e.principalKey])).toEqual([['finding', 'root.credential-use', `root:${ACCOUNT}`]]);
+    expect(deps.auditEntries.map((e) => [e.type, e.detector, e.principalKey])).toEqual([
+      ['finding', 'root.credential-use', `root:${ACCOUNT}`],
+    ]);
   });
 
   it('gives the same input the same finding id, and a replay adds nothing', async () => {
@@ -111,18 +124,21 @@ describe('scoreEvents', () => {
     const deps = setup();
     await scoreEvents([event({ eventID: 'e-1', eventTime: '2026-10-05T09:01:00Z' })], deps, { learn: true });
     const result = await scoreEvents(
-      [event({ eventID: 'e-2', eventTime: '2026-10-05T09:20:00Z' }), event({ eventID: 'e-3', eventTime: '2026-10-05T09:30:00Z' })],
+      [
+        event({ eventID: 'e-2', eventTime: '2026-10-05T09:20:00Z' }),
+        event({ eventID: 'e-3', eventTime: '2026-10-05T09:30:00Z' }),
+      ],
       deps,
       { learn: true },
     );
     expect(result.created).toBe(0);
     const [stored] = result.findings;
-    expect([stored?.occurrences, stored?.finding.eventIds, stored?.finding.lastEventTime, stored?.finding.evidence.occurrences]).toEqual([
-      3,
-      ['e-1', 'e-2', 'e-3'],
-      '2026-10-05T09:30:00.000Z',
-      3,
-    ]);
+    expect([
+      stored?.occurrences,
+      stored?.finding.eventIds,
+      stored?.finding.lastEventTime,
+      stored?.finding.evidence.occurrences,
+    ]).toEqual([3, ['e-1', 'e-2', 'e-3'], '2026-10-05T09:30:00.000Z', 3]);
     expect(deps.published).toHaveLength(1);
   });
 
@@ -134,7 +150,15 @@ describe('scoreEvents', () => {
 
   it('stores a suppressed finding, audits it as suppressed, and neither alerts nor adds risk', async () => {
     const deps = setup({
-      suppressions: [{ id: 'root-maintenance', reason: 'planned root task', owner: 'secops', expires: '2027-01-01', principal: 'root:*' }],
+      suppressions: [
+        {
+          id: 'root-maintenance',
+          reason: 'planned root task',
+          owner: 'secops',
+          expires: '2027-01-01',
+          principal: 'root:*',
+        },
+      ],
     });
     const result = await scoreEvents([event({})], deps, { learn: true });
     expect([result.created, result.suppressed, result.published]).toEqual([1, 1, 0]);
@@ -209,7 +233,9 @@ describe('scoreEvents', () => {
     };
     const deps = setup({}, { states: racing });
     // Act
-    const result = await scoreEvents([event({ eventID: 'mine', eventTime: '2026-10-05T09:30:00Z' })], deps, { learn: true });
+    const result = await scoreEvents([event({ eventID: 'mine', eventTime: '2026-10-05T09:30:00Z' })], deps, {
+      learn: true,
+    });
     // Assess
     expect(result.conflicts).toBe(1);
     const state = (await states.getMany([`root:${ACCOUNT}`])).get(`root:${ACCOUNT}`);
@@ -230,9 +256,34 @@ describe('scoreEvents', () => {
 
   it('keeps the access keys the events were signed with in the evidence, for the playbook', async () => {
     const deps = setup();
-    await scoreEvents([event({ eventID: 'k-1', userIdentity: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeyId: 'AKIAROOTKEY1' } })], deps, { learn: true });
+    await scoreEvents(
+      [
+        event({
+          eventID: 'k-1',
+          userIdentity: {
+            type: 'Root',
+            accountId: ACCOUNT,
+            arn: `arn:aws:iam::${ACCOUNT}:root`,
+            accessKeyId: 'AKIAROOTKEY1',
+          },
+        }),
+      ],
+      deps,
+      { learn: true },
+    );
     const result = await scoreEvents(
-      [event({ eventID: 'k-2', eventTime: '2026-10-05T09:20:00Z', userIdentity: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accessKeyId: 'AKIAROOTKEY2' } })],
+      [
+        event({
+          eventID: 'k-2',
+          eventTime: '2026-10-05T09:20:00Z',
+          userIdentity: {
+            type: 'Root',
+            accountId: ACCOUNT,
+            arn: `arn:aws:iam::${ACCOUNT}:root`,
+            accessKeyId: 'AKIAROOTKEY2',
+          },
+        }),
+      ],
       deps,
       { learn: true },
     );
@@ -244,17 +295,29 @@ describe('scoreEvents', () => {
     const learnt: string[] = [];
     const publisher = {
       publish: async (findings: readonly { id: string }[]) =>
-        new Map(findings.map((f) => [f.id, { playbook: 'contain-principal', mode: 'dry-run', executionId: `case-${f.id}` }])),
+        new Map(
+          findings.map((f) => [f.id, { playbook: 'contain-principal', mode: 'dry-run', executionId: `case-${f.id}` }]),
+        ),
     };
     const deps = setup({}, { publisher, baseline: { learn: (e) => learnt.push(e.id) } });
     // Act
-    const first = await scoreEvents([event({ eventID: 'f-1', eventTime: '2026-10-05T09:00:00Z' })], deps, { learn: true });
-    await scoreEvents([event({ eventID: 'f-2', eventTime: '2026-10-05T20:00:00Z', eventName: 'GetUser' })], deps, { learn: true });
+    const first = await scoreEvents([event({ eventID: 'f-1', eventTime: '2026-10-05T09:00:00Z' })], deps, {
+      learn: true,
+    });
+    await scoreEvents([event({ eventID: 'f-2', eventTime: '2026-10-05T20:00:00Z', eventName: 'GetUser' })], deps, {
+      learn: true,
+    });
     // f-2's own finding extends the freeze to 2026-10-06T20:00; f-3 comes after it.
-    await scoreEvents([event({ eventID: 'f-3', eventTime: '2026-10-06T21:00:00Z', eventName: 'GetUser' })], deps, { learn: true });
+    await scoreEvents([event({ eventID: 'f-3', eventTime: '2026-10-06T21:00:00Z', eventName: 'GetUser' })], deps, {
+      learn: true,
+    });
     // Assess
     const state = (await deps.states.getMany([`root:${ACCOUNT}`])).get(`root:${ACCOUNT}`);
-    expect(first.findings[0]?.finding.response).toEqual({ playbook: 'contain-principal', mode: 'dry-run', executionId: `case-${first.findings[0]?.finding.id}` });
+    expect(first.findings[0]?.finding.response).toEqual({
+      playbook: 'contain-principal',
+      mode: 'dry-run',
+      executionId: `case-${first.findings[0]?.finding.id}`,
+    });
     expect(state?.openCaseId).toMatch(/^case-vgl-/);
     expect(learnt).toEqual(['f-1', 'f-3']);
     expect(state?.eventCount).toBe(3);
