@@ -209,7 +209,7 @@ export const findingStoreContract = (name: string, open: () => Promise<Fixture<F
       const stale = store.put({ ...read, occurrences: 7 });
 
       // Assess
-      await expect(stale).rejects.toThrow(new VersionConflictError('f-2'));
+      await expect(stale).rejects.toThrow(new VersionConflictError('f-2', 'finding'));
       expect((await store.getMany(['f-2'])).get('f-2')).toEqual({
         finding: finding('f-2'),
         occurrences: 2,

@@ -486,7 +486,9 @@ describe('the outputs', () => {
   it('name what operators and `vigil audit --table` need', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'AuditTableName',
+      'ContainStateMachineArn',
       'EventBusName',
+      'ReleaseStateMachineArn',
       'ScorerFunctionName',
       'ScorerRoleArn',
       'StateTableName',
