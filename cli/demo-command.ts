@@ -117,6 +117,8 @@ export const registerDemo = (program: Command): void => {
       );
       say('Replaying them through the scorer on an embedded DynamoDB, playbooks in dry-run ...');
 
+      const { deployedFastPathPattern } = await import('./fast-path.ts');
+      const fastPath = await deployedFastPathPattern(config);
       const env = await openLocalEnv({
         storeDir: join(out, 'store'),
         fresh: true,
@@ -129,7 +131,11 @@ export const registerDemo = (program: Command): void => {
       let summary: Awaited<ReturnType<typeof replay>>;
       let cases: { title: string; text: string; html: string }[] = [];
       try {
-        summary = await replay(await resolveInputs([trailDir]), env.deps, { progress, onFindings: collector.add });
+        summary = await replay(await resolveInputs([trailDir]), env.deps, {
+          progress,
+          onFindings: collector.add,
+          fastPath,
+        });
         progress.stop();
         cases = env.playbooks ? await env.playbooks.renderCases() : [];
       } finally {
@@ -141,6 +147,11 @@ export const registerDemo = (program: Command): void => {
       say(
         `Scored ${summary.eventsScored.toLocaleString('en-US')} events of ${summary.principals} principals in ${summary.seconds.toFixed(1)} s; ${findings.length} findings.`,
       );
+      if (summary.fastPath) {
+        say(
+          `The deployed fast-path rule would carry ${summary.fastPath.events.toLocaleString('en-US')} of these events to the scorer within seconds; ${summary.fastPath.findings} findings come that way, ${summary.fastPath.bulkFindings} from the log files within minutes.`,
+        );
+      }
       say();
       for (const line of renderSummary(evaluation)) say(line);
 

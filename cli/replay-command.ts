@@ -19,6 +19,7 @@ interface ReplayFlags {
   response: ResponseMode;
   format: 'text' | 'json';
   reorderWindow: number;
+  fastPath: boolean;
 }
 
 const positiveNumber =
@@ -56,6 +57,11 @@ export const registerReplay = (program: Command): void => {
       positiveNumber('--reorder-window'),
       DEFAULT_REORDER_WINDOW_MINUTES,
     )
+    .option(
+      '--fast-path',
+      'synthesize the CDK app and apply its fast-path rule pattern: report which events and findings the deployed rule carries in seconds',
+      false,
+    )
     .action(async (paths: string[], flags: ReplayFlags) => {
       const config = await loadConfigFile(flags.config);
       const sources = await resolveInputs(paths);
@@ -75,6 +81,9 @@ export const registerReplay = (program: Command): void => {
           import('./replay.ts'),
           import('./summary.ts'),
         ]);
+      const fastPath = flags.fastPath
+        ? await (await import('./fast-path.ts')).deployedFastPathPattern(config)
+        : undefined;
       const env = await openLocalEnv({ storeDir: flags.store, fresh: flags.fresh, config, response: flags.response });
       const progress = terminalProgress();
       const collector = new FindingsCollector();
@@ -83,6 +92,7 @@ export const registerReplay = (program: Command): void => {
           reorderWindowMinutes: flags.reorderWindow,
           progress,
           onFindings: collector.add,
+          fastPath,
         });
         progress.stop();
         if (flags.findings) await collector.write(flags.findings);

@@ -29,6 +29,12 @@ export const summaryLines = (
     .reverse()
     .map((s) => `${s} ${n(summary.findingsBySeverity[s])}`)
     .join(', ');
+  if (summary.fastPath) {
+    const share = summary.eventsScored > 0 ? (100 * summary.fastPath.events) / summary.eventsScored : 0;
+    lines.push(
+      `  fast path         ${n(summary.fastPath.events)} events (${share.toFixed(1)}%) match the deployed rule: ${n(summary.fastPath.findings)} findings in seconds, ${n(summary.fastPath.bulkFindings)} from log files within minutes`,
+    );
+  }
   lines.push(
     `  principals        ${n(summary.principals)}`,
     `  findings          ${n(summary.findings)}: ${bySeverity}${summary.suppressed ? ` (+${n(summary.suppressed)} suppressed)` : ''}`,

@@ -163,6 +163,25 @@ describe('vigil replay', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ findings: 0, alreadyCounted: 4 });
   });
 
+  it('with --fast-path, applies the rule pattern of the synthesized template', () => {
+    const store = join(dir, 'store-fast');
+    const { code, stdout } = run([
+      'replay',
+      join(dir, 'trail'),
+      join(dir, 'lines.jsonl'),
+      '--store',
+      store,
+      '--format',
+      'json',
+      '--response',
+      'off',
+      '--fast-path',
+    ]);
+    expect(code).toBe(0);
+    // CreateAccessKey and the root call match the deployed rule; alice's ListUsers calls do not.
+    expect(JSON.parse(stdout).fastPath).toEqual({ events: 2, findings: 2, bulkFindings: 0 });
+  });
+
   it('reads stdin for -', () => {
     const store = join(dir, 'store-c');
     const input = `${JSON.stringify(rootCall('s-1', '2026-10-06T00:00:00Z'))}\n`;
