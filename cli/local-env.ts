@@ -10,16 +10,13 @@ import { DynamoPrincipalStateStore } from '../lambdas/adapters/dynamo-principal-
 import { loadGeo } from '../lambdas/adapters/geo.ts';
 import { emptyStore, ensureTables, type LocalDynamo, startLocalDynamo } from '../lambdas/adapters/local-dynamo.ts';
 import { ALL_TABLES, AUDIT_TABLE, STATE_TABLE } from '../lambdas/adapters/tables.ts';
-import { BASELINE_DETECTORS, createBaselineModel } from '../lambdas/core/baseline/index.ts';
+import { createBaselineModel } from '../lambdas/core/baseline/index.ts';
+import { ALL_DETECTORS } from '../lambdas/core/catalog.ts';
 import type { ResponseMode, VigilConfig } from '../lambdas/core/config.ts';
 import type { DetectorDefinition } from '../lambdas/core/detector.ts';
-import { DETECTORS } from '../lambdas/core/detectors/registry.ts';
 import type { Clock, FindingPublisher } from '../lambdas/core/ports.ts';
 import { createLocalPlaybooks, type LocalPlaybooks } from './local-playbooks.ts';
 import type { ReplayDeps } from './replay.ts';
-
-/** Every detector the scorer runs: the rule catalog and the baseline detectors. */
-export const ALL_DETECTORS: readonly DetectorDefinition[] = [...DETECTORS, ...BASELINE_DETECTORS];
 
 /** The wall clock. */
 export const systemClock: Clock = { now: () => Date.now() };

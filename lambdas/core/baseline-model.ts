@@ -1,5 +1,7 @@
 import type { DetectorContext } from './detector.ts';
 import type { VigilEvent } from './event.ts';
+import type { PrincipalStateStore } from './ports.ts';
+import type { Principal } from './principal.ts';
 import type { PrincipalState } from './state.ts';
 
 /**
@@ -9,6 +11,15 @@ import type { PrincipalState } from './state.ts';
  */
 export interface BaselineModel {
   learn(event: VigilEvent, state: PrincipalState, ctx: DetectorContext): void;
+  /**
+   * Keys of further state items the model keeps beside the principals of a batch (peer groups),
+   * read with the principals. @default - none
+   */
+  extraKeys?(principals: readonly Principal[]): string[];
+  /** Hands the model the extra items read. @default - nothing to load */
+  load?(states: ReadonlyMap<string, PrincipalState>): void;
+  /** Writes the extra items back after the batch; returns how many writes were retried. @default - nothing */
+  flush?(store: PrincipalStateStore, now: number): Promise<number>;
 }
 
 /** A model that learns nothing: rule detection only. */

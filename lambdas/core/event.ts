@@ -50,7 +50,11 @@ export interface VigilEvent {
   readonly request: Readonly<Record<string, unknown>>;
   readonly response: Readonly<Record<string, unknown>>;
   readonly additional: Readonly<Record<string, unknown>>;
-  readonly resources: readonly { readonly arn: string | null; readonly type: string | null; readonly accountId: string | null }[];
+  readonly resources: readonly {
+    readonly arn: string | null;
+    readonly type: string | null;
+    readonly accountId: string | null;
+  }[];
   /** S3 data events: bytes sent to the caller (`additionalEventData.bytesTransferredOut`). */
   readonly bytesOut: number;
   readonly vpcEndpointId: string | null;

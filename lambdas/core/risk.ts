@@ -19,10 +19,10 @@ import type { RiskContribution, RiskState } from './state.ts';
 export const SEVERITY_POINTS: Readonly<Record<Severity, number>> = { low: 4, medium: 12, high: 30, critical: 55 };
 
 /** How many contributions a principal keeps to explain its score. */
-export const MAX_CONTRIBUTORS = 8;
+export const MAX_CONTRIBUTORS = 6;
 const SATURATION = 60;
 /** How many counted finding ids a principal remembers. */
-export const MAX_COUNTED = 32;
+export const MAX_COUNTED = 24;
 /** Findings further apart than this do not chain. */
 export const CHAIN_WINDOW_HOURS = 12;
 /** Extra points for each earlier stage a chaining finding follows. */
@@ -143,11 +143,22 @@ export const addRisk = (
   const value = 100 - (100 - current) * Math.exp(-staged.points / SATURATION);
   const weight = (c: RiskContribution): number => c.points * decayFactor(c.at, at, halfLifeHours);
   const contributors = [...state.contributors, staged].sort((a, b) => weight(b) - weight(a)).slice(0, MAX_CONTRIBUTORS);
-  const counted = [...state.counted.filter((id) => id !== contribution.findingId), contribution.findingId].slice(
+  const mark = countedMark(contribution.findingId);
+  const counted = [...state.counted.filter((id) => id !== mark && id !== contribution.findingId), mark].slice(
     -MAX_COUNTED,
   );
   return { value: Math.min(100, value), at, contributors, counted };
 };
+
+/**
+ * How `counted` remembers a finding: the last 12 hex digits of its id (48 bits), a third of the
+ * bytes of the whole id and as good at telling a principal's few dozen recent findings apart.
+ */
+export const countedMark = (findingId: string): string => findingId.slice(-12);
+
+/** True when the finding's points are already in the risk (states written before marks hold whole ids). */
+export const isCounted = (state: RiskState, findingId: string): boolean =>
+  state.counted.includes(countedMark(findingId)) || state.counted.includes(findingId);
 
 /** The risk as findings report it: an integer 0-100. */
 export const riskScore = (value: number): number => Math.max(0, Math.min(100, Math.round(value)));

@@ -29,7 +29,7 @@ import type {
 } from './ports.ts';
 import { VersionConflictError } from './ports.ts';
 import type { Principal } from './principal.ts';
-import { addRisk, riskScore, SEVERITY_POINTS } from './risk.ts';
+import { addRisk, explainRisk, isCounted, riskScore, SEVERITY_POINTS } from './risk.ts';
 import { emptyPrincipalState, type PrincipalState } from './state.ts';
 import { matchSuppression } from './suppression.ts';
 
@@ -227,7 +227,17 @@ const mergeHit = (stored: StoredFinding, hit: Hit, risk: number | null): StoredF
     eventIds: f.eventIds.length < MAX_FINDING_EVENT_IDS ? [...f.eventIds, hit.event.id] : f.eventIds,
     firstEventTime: hit.event.time < Date.parse(f.firstEventTime) ? hit.event.timeIso : f.firstEventTime,
     lastEventTime: hit.event.time > lastTime ? hit.event.timeIso : f.lastEventTime,
-    evidence: { ...mergeAccessKeys(f.evidence, hit.event.accessKeyId), occurrences },
+    // A rise in severity brings the evidence of the hit that raised it, so the two agree.
+    evidence: {
+      ...mergeAccessKeys(
+        severity !== f.severity ? { ...hit.detection.evidence, accessKeyIds: f.evidence.accessKeyIds } : f.evidence,
+        hit.event.accessKeyId,
+      ),
+      ...(severity !== f.severity && f.evidence.riskFactors !== undefined
+        ? { riskFactors: f.evidence.riskFactors }
+        : {}),
+      occurrences,
+    },
   };
   return { ...stored, finding, occurrences };
 };
@@ -249,7 +259,7 @@ const assemble = (
     const principal = hit.event.principal;
     if (!current) {
       const rule = matchSuppression(deps.config.suppressions, hit.detector.id, hit.event, now);
-      if (!rule && !state.risk.counted.includes(hit.findingId)) {
+      if (!rule && !isCounted(state.risk, hit.findingId)) {
         state.risk = addRisk(
           state.risk,
           {
@@ -263,6 +273,8 @@ const assemble = (
         );
       }
       const finding = newFinding(hit, principal, riskScore(state.risk.value));
+      // Every finding says what makes up the principal's risk right after it.
+      finding.evidence.riskFactors = explainRisk(state.risk, hit.event.time, halfLife);
       changed.set(hit.findingId, { finding, occurrences: 1, suppressedBy: rule?.id ?? null, version: 0 });
       created.add(hit.findingId);
       continue;
@@ -353,7 +365,18 @@ export const scoreEvents = async (
   }
   const groups = groupByPrincipal(events);
   const keys = [...groups.keys()];
-  let states = await deps.states.getMany(keys);
+  const extraKeys =
+    deps.baseline.extraKeys?.(keys.map((key) => groups.get(key)?.[0]?.principal).filter((p) => p !== undefined)) ?? [];
+  let states = await deps.states.getMany([...keys, ...extraKeys]);
+  if (extraKeys.length > 0)
+    deps.baseline.load?.(
+      new Map(
+        extraKeys.flatMap((key) => {
+          const state = states.get(key);
+          return state ? [[key, state] as const] : [];
+        }),
+      ),
+    );
   const outcomes = new Map<string, PrincipalOutcome>();
   let conflicts = 0;
 
@@ -415,6 +438,9 @@ export const scoreEvents = async (
       }
     }
   }
+
+  // Peer groups the baseline keeps beside the principals: merged with concurrent writers.
+  conflicts += (await deps.baseline.flush?.(deps.states, deps.clock.now())) ?? 0;
 
   const all = [...outcomes.values()];
   const audit = all.flatMap(auditFor);

@@ -19,7 +19,7 @@ export interface RiskState {
   /** The largest recent contributions, capped, for explaining the score. */
   contributors: RiskContribution[];
   /**
-   * Ids of the findings most recently counted (capped), so a batch retried after a partial
+   * Marks (the last 12 hex digits of the id) of the findings most recently counted (capped), so a batch retried after a partial
    * failure never adds a finding's points twice.
    */
   counted: string[];

@@ -17,10 +17,10 @@ import { DynamoPrincipalStateStore } from '../adapters/dynamo-principal-state-st
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.ts';
 import { type GeoDatabase, loadGeo, openGeoDatabase } from '../adapters/geo.ts';
 import { S3LogSource } from '../adapters/s3-log-source.ts';
-import { BASELINE_DETECTORS, createBaselineModel } from '../core/baseline/index.ts';
+import { createBaselineModel } from '../core/baseline/index.ts';
+import { ALL_DETECTORS } from '../core/catalog.ts';
 import { parseConfig } from '../core/config.ts';
 import type { GeoLookup } from '../core/detector.ts';
-import { DETECTORS } from '../core/detectors/registry.ts';
 import type { Clock } from '../core/ports.ts';
 import type { ScorerDeps } from './process-batch.ts';
 import { type LineWriter, Logger, Metrics, stdoutWriter } from './telemetry.ts';
@@ -97,7 +97,7 @@ export const wireScorer = (env: NodeJS.ProcessEnv, options: WireOptions = {}): S
   return {
     score: {
       config,
-      detectors: [...DETECTORS, ...BASELINE_DETECTORS],
+      detectors: ALL_DETECTORS,
       baseline: createBaselineModel(),
       geo: options.geo ?? geoFrom(env),
       states: new DynamoPrincipalStateStore(doc, stateTable, dynamoMetrics),

@@ -93,6 +93,20 @@ describe('scoreEvents', () => {
           asnOrg: null,
           isAws: false,
           occurrences: 1,
+          riskFactors: {
+            chain: null,
+            halfLifeHours: 24,
+            score: 39,
+            topContributors: [
+              {
+                detector: 'root.credential-use',
+                findingId: 'vgl-75f81688c6301870c2836a6419c78da6',
+                hoursAgo: 0,
+                points: 30,
+                stage: 'access',
+              },
+            ],
+          },
         },
         response: null,
       },
