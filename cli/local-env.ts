@@ -13,7 +13,6 @@ import { ALL_TABLES, AUDIT_TABLE, STATE_TABLE } from '../lambdas/adapters/tables
 import { createBaselineModel } from '../lambdas/core/baseline/index.ts';
 import { ALL_DETECTORS } from '../lambdas/core/catalog.ts';
 import type { ResponseMode, VigilConfig } from '../lambdas/core/config.ts';
-import type { DetectorDefinition } from '../lambdas/core/detector.ts';
 import type { Clock, FindingPublisher } from '../lambdas/core/ports.ts';
 import { createLocalPlaybooks, type LocalPlaybooks } from './local-playbooks.ts';
 import type { ReplayDeps } from './replay.ts';
