@@ -365,8 +365,11 @@ export const scoreEvents = async (
   }
   const groups = groupByPrincipal(events);
   const keys = [...groups.keys()];
-  const extraKeys =
-    deps.baseline.extraKeys?.(keys.map((key) => groups.get(key)?.[0]?.principal).filter((p) => p !== undefined)) ?? [];
+  // Peer groups matter only where baselines learn and baseline detectors run: not on the fast path.
+  const extraKeys = !options.learn
+    ? []
+    : (deps.baseline.extraKeys?.(keys.map((key) => groups.get(key)?.[0]?.principal).filter((p) => p !== undefined)) ??
+      []);
   let states = await deps.states.getMany([...keys, ...extraKeys]);
   if (extraKeys.length > 0)
     deps.baseline.load?.(
@@ -440,7 +443,7 @@ export const scoreEvents = async (
   }
 
   // Peer groups the baseline keeps beside the principals: merged with concurrent writers.
-  conflicts += (await deps.baseline.flush?.(deps.states, deps.clock.now())) ?? 0;
+  if (options.learn) conflicts += (await deps.baseline.flush?.(deps.states, deps.clock.now())) ?? 0;
 
   const all = [...outcomes.values()];
   const audit = all.flatMap(auditFor);
