@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAudit, registerCaseAnswers } from '../cli/audit-command.ts';
+import { registerBench } from '../cli/bench-command.ts';
 import { registerDemo } from '../cli/demo-command.ts';
 import { registerReplay } from '../cli/replay-command.ts';
 
@@ -16,6 +17,7 @@ const program = new Command('vigil')
 registerReplay(program);
 registerDemo(program);
 registerCaseAnswers(registerAudit(program));
+registerBench(program);
 
 /**
  * Errors caused by what the user gave us: exit 2 with their one-line message. Matched by name so

@@ -33,8 +33,8 @@ export interface CorpusOptions {
   readonly seed: number;
   /**
    * Copies of the organisation the records are spread over, round robin (each copy its own
-   * account ids and e-mail domain): multiplies the principals without adding events, past the
-   * generator's cap of 20,000 people.
+   * account ids and e-mail domain): multiplies the principals active in a window without adding
+   * events. Up to MAX_TENANTS.
    * @default 1
    */
   readonly tenants?: number;
@@ -69,17 +69,21 @@ export interface Corpus {
 }
 
 const MANIFEST = 'corpus.json';
+/** The folder names `corpusDir` gives, with the fingerprint captured. */
+const CORPUS_NAME = /^e\d+-p\d+-d\d+-s\d+-t\d+-f\d+-([0-9a-f]{12})$/;
 const MANIFEST_VERSION = 1;
 const DEFAULT_RECORDS_PER_FILE = 500;
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** A fingerprint of what decides the corpus' bytes: the generator's sources and this writer. */
+/** Raised when this writer changes the bytes it writes, so older corpora are written again. */
+const WRITER_FORMAT = 'vigil-bench-corpus/2';
+
+/** A fingerprint of what decides the corpus' bytes: the generator's sources and this writer's format. */
 const sourceHash = async (): Promise<string> => {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(WRITER_FORMAT);
   const demo = join(REPO_ROOT, 'cli', 'demo');
   const files = (await readdir(demo)).filter((f) => f.endsWith('.ts')).sort();
   for (const file of files) hash.update(file).update(await readFile(join(demo, file)));
-  hash.update(await readFile(fileURLToPath(import.meta.url)));
   return hash.digest('hex').slice(0, 12);
 };
 
@@ -96,14 +100,35 @@ export const corpusDir = (root: string, opts: CorpusOptions, hash: string): stri
 };
 
 const ACCOUNT_IDS = Object.values(ACCOUNTS) as string[];
+/** Copies of the organisation a corpus can hold: a copy's account ids start with its number. */
+export const MAX_TENANTS = 10_000;
 
-/** Rewrites a record's JSON into copy `tenant` of the organisation (copy 0 is the original). */
+/** Account `account` of the organisation in copy `tenant` (copy 0 is the original). */
+export const tenantAccount = (account: string, tenant: number): string =>
+  tenant === 0 ? account : `${String(tenant).padStart(4, '0')}${account.slice(4)}`;
+
+/** Rewrites a record's JSON into copy `tenant` of the organisation: its accounts and people's e-mail domain. */
 export const toTenant = (json: string, tenant: number): string => {
   if (tenant === 0) return json;
   let out = json;
-  const prefix = String(tenant).padStart(2, '0');
-  for (const account of ACCOUNT_IDS) out = out.replaceAll(account, `${prefix}${account.slice(2)}`);
+  for (const account of ACCOUNT_IDS) out = out.replaceAll(account, tenantAccount(account, tenant));
   return out.replaceAll(`@${EMAIL_DOMAIN}`, `@t${tenant}.${EMAIL_DOMAIN}`);
+};
+
+/** Configuration accounts (organisation, production) as lists of the accounts of every copy. */
+export const tenantConfig = <
+  T extends { organisationAccounts: readonly string[]; productionAccounts: readonly string[] },
+>(
+  config: T,
+  tenants: number,
+): T => {
+  const spread = (accounts: readonly string[]): string[] =>
+    Array.from({ length: tenants }, (_, tenant) => accounts.map((a) => tenantAccount(a, tenant))).flat();
+  return {
+    ...config,
+    organisationAccounts: spread(config.organisationAccounts),
+    productionAccounts: spread(config.productionAccounts),
+  };
 };
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
@@ -224,14 +249,17 @@ export const prepareCorpus = async (
   log: (line: string) => void = () => {},
 ): Promise<Corpus> => {
   const o = withDefaults(opts);
+  if (!Number.isInteger(o.tenants) || o.tenants < 1 || o.tenants > MAX_TENANTS) {
+    throw new RangeError(`tenants is ${o.tenants}; expected a whole number from 1 to ${MAX_TENANTS}`);
+  }
   const hash = await sourceHash();
   const dir = corpusDir(root, o, hash);
   const existing = await readCorpus(dir);
   if (existing) return existing;
-  // Corpora of the same options from an older generator are stale: make room.
-  const stale = corpusDir(root, o, '').split('/').pop() ?? '';
+  // Corpora of an older generator or writer are stale: make room.
   for (const entry of await readdir(root).catch(() => [] as string[])) {
-    if (entry.startsWith(stale)) await rm(join(root, entry), { recursive: true, force: true });
+    const match = CORPUS_NAME.exec(entry);
+    if (match && match[1] !== hash) await rm(join(root, entry), { recursive: true, force: true });
   }
   await mkdir(dir, { recursive: true });
   log(

@@ -5,25 +5,31 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { DemoConfig } from '../demo/generate.ts';
 import type { ChildJob, ChildResult } from './child.ts';
-import { type Corpus, type CorpusOptions, prepareCorpus } from './corpus.ts';
+import { type Corpus, type CorpusOptions, prepareCorpus, tenantConfig } from './corpus.ts';
 
-/** The generator's cap on people; principals past it come from copies of the organisation. */
-export const MAX_PEOPLE = 20_000;
-/** Principals that are not people (contractors, service users, roles) in the demo organisation. */
-export const NON_PEOPLE_PRINCIPALS = 29;
+/** People of the organisation copied for the principals series: about 100 principals, all active in a month. */
+export const SERIES_PEOPLE = 71;
+/** Principals of that organisation active over its month. */
+export const SERIES_PRINCIPALS = 100;
 
-/** Corpus options that give about `principals` active principals in `events` events. */
+/**
+ * Corpus options that give about `principals` active principals in `events` events: copies of a
+ * 100-principal organisation (whose principals all work within the corpus' weeks), the events
+ * spread over the copies. The generator alone cannot: its first events of a big organisation
+ * come from the few principals at work in the first hours.
+ */
 export const optionsForPrincipals = (
   principals: number,
   events: number,
   base: Omit<CorpusOptions, 'people' | 'events'>,
-): CorpusOptions => {
-  const perCopy = MAX_PEOPLE + NON_PEOPLE_PRINCIPALS;
-  const tenants = Math.max(1, Math.ceil(principals / perCopy));
-  const people = Math.min(MAX_PEOPLE, Math.max(10, Math.round(principals / tenants) - NON_PEOPLE_PRINCIPALS));
-  return { ...base, events, people, tenants };
-};
+): CorpusOptions => ({
+  ...base,
+  events,
+  people: SERIES_PEOPLE,
+  tenants: Math.max(1, Math.round(principals / SERIES_PRINCIPALS)),
+});
 
 /** Starts a child for `job`, resolving with its result line. */
 export const runInChild = (job: ChildJob): Promise<ChildResult> =>
@@ -114,7 +120,7 @@ export interface MemoryPlan {
   readonly people: number;
   readonly days: number;
   readonly seed: number;
-  /** Events of the principals series: at least this many, and ten per principal (at most 500,000). */
+  /** Events of the principals series: at least this many, and five per principal (at most 500,000). */
   readonly minEvents: number;
   readonly replayBatchSize: number;
   readonly lambdaBatchEvents: number;
@@ -125,7 +131,7 @@ export interface MemoryPlan {
 /** Runs the memory series, each point in a child process; `concurrent` runs the children at once (quick runs). */
 export const measureMemory = async (
   root: string,
-  config: unknown,
+  config: DemoConfig,
   plan: MemoryPlan,
   storeRoot: string,
   log: (line: string) => void,
@@ -136,7 +142,7 @@ export const measureMemory = async (
   const job = (mode: ChildJob['mode'], corpus: Corpus, batchSize: number): ChildJob => ({
     mode,
     corpusDir: corpus.dir,
-    config,
+    config: tenantConfig(config, corpus.options.tenants),
     batchSize,
     storeDir: join(storeRoot, `memory-${mode}-${stores++}`),
   });
@@ -148,7 +154,7 @@ export const measureMemory = async (
   };
   const planned: Planned[] = [];
   for (const target of plan.principals) {
-    const events = Math.min(500_000, Math.max(plan.minEvents, 10 * target));
+    const events = Math.min(500_000, Math.max(plan.minEvents, 5 * target));
     const corpus = await prepareCorpus(root, optionsForPrincipals(target, events, base), log);
     const label = `${target.toLocaleString('en-US')} principals (${corpus.principals.toLocaleString('en-US')} active), ${events.toLocaleString('en-US')} events`;
     planned.push({

@@ -8,6 +8,8 @@ import {
   priceUsage,
   type ScorerSettings,
   sqsRequests,
+  tracedInvocations,
+  transitionsWithoutApproval,
 } from '../../../cli/bench/cost-model.ts';
 import { loadPriceTable, type PriceTable, PriceTableError, parsePriceTable } from '../../../cli/bench/prices.ts';
 
@@ -34,6 +36,7 @@ const PRICES: PriceTable = {
     kmsRequestsPerMillion: price(3),
     kmsKeyPerMonth: price(1),
     cloudWatchLogsIngestionPerGb: price(0.5),
+    xRayTracesRecordedPerMillion: price(5),
   },
   comparison: { guardDutyManagementEventsPerMillion: price(4) },
   cloudTrail: {
@@ -57,6 +60,7 @@ const NONE: PathUsage = {
   stepFunctionsTransitions: 0,
   kmsRequests: 0,
   logBytes: 0,
+  xRayTraces: 0,
 };
 
 const SETTINGS: ScorerSettings = {
@@ -71,6 +75,9 @@ const SETTINGS: ScorerSettings = {
   kmsRequestsPerLogFile: 2,
   transitionsPerExecution: 12,
   bulkMessageBytes: 1_200,
+  tracing: true,
+  xRayReservoirPerSecond: 1,
+  xRayRate: 0.05,
 };
 
 describe('priceUsage', () => {
@@ -86,6 +93,7 @@ describe('priceUsage', () => {
       dynamoReadUnits: 20_000,
       dynamoWriteUnits: 40_000,
       logBytes: 2 * 1024 * 1024,
+      xRayTraces: 10_000,
     },
     bulk: {
       ...NONE,
@@ -98,6 +106,7 @@ describe('priceUsage', () => {
       dynamoReadUnits: 40_000,
       dynamoWriteUnits: 100_000,
       kmsRequests: 8_000,
+      xRayTraces: 400,
     },
     response: { ...NONE, events: 100, eventBridgeCustomEvents: 100, stepFunctionsTransitions: 1_200 },
   };
@@ -114,45 +123,97 @@ describe('priceUsage', () => {
         carriedPerMillion: 10_000,
         lines: [
           { item: 'Lambda requests', quantityPerMillion: 5_000, unitPrice: 0.2, dollarsPerMillion: 0.001 },
-          { item: 'Lambda GB-seconds (arm64)', quantityPerMillion: 250, unitPrice: 13.3334, dollarsPerMillion: 0.00333335 },
+          {
+            item: 'Lambda GB-seconds (arm64)',
+            quantityPerMillion: 250,
+            unitPrice: 13.3334,
+            dollarsPerMillion: 0.00333335,
+          },
           { item: 'SQS requests', quantityPerMillion: 12_000, unitPrice: 0.4, dollarsPerMillion: 0.0048 },
-          { item: 'EventBridge CloudTrail events (default bus, free)', quantityPerMillion: 10_000, unitPrice: 0, dollarsPerMillion: 0 },
-          { item: 'DynamoDB write request units', quantityPerMillion: 20_000, unitPrice: 0.625, dollarsPerMillion: 0.0125 },
-          { item: 'DynamoDB read request units', quantityPerMillion: 10_000, unitPrice: 0.125, dollarsPerMillion: 0.00125 },
-          { item: 'CloudWatch Logs ingestion (GB)', quantityPerMillion: 0.001, unitPrice: 0.5, dollarsPerMillion: 0.000488281 },
+          {
+            item: 'EventBridge CloudTrail events (default bus, free)',
+            quantityPerMillion: 10_000,
+            unitPrice: 0,
+            dollarsPerMillion: 0,
+          },
+          {
+            item: 'DynamoDB write request units',
+            quantityPerMillion: 20_000,
+            unitPrice: 0.625,
+            dollarsPerMillion: 0.0125,
+          },
+          {
+            item: 'DynamoDB read request units',
+            quantityPerMillion: 10_000,
+            unitPrice: 0.125,
+            dollarsPerMillion: 0.00125,
+          },
+          {
+            item: 'CloudWatch Logs ingestion (GB)',
+            quantityPerMillion: 0.001,
+            unitPrice: 0.5,
+            dollarsPerMillion: 0.000488281,
+          },
+          { item: 'X-Ray traces recorded', quantityPerMillion: 5_000, unitPrice: 5, dollarsPerMillion: 0.025 },
         ],
-        dollarsPerMillion: 0.023371631,
+        dollarsPerMillion: 0.048371631,
       },
       {
         path: 'bulk',
         carriedPerMillion: 1_000_000,
         lines: [
           { item: 'Lambda requests', quantityPerMillion: 200, unitPrice: 0.2, dollarsPerMillion: 0.00004 },
-          { item: 'Lambda GB-seconds (arm64)', quantityPerMillion: 500, unitPrice: 13.3334, dollarsPerMillion: 0.0066667 },
+          {
+            item: 'Lambda GB-seconds (arm64)',
+            quantityPerMillion: 500,
+            unitPrice: 13.3334,
+            dollarsPerMillion: 0.0066667,
+          },
           { item: 'SQS requests', quantityPerMillion: 2_400, unitPrice: 0.4, dollarsPerMillion: 0.00096 },
           { item: 'S3 GET (log files)', quantityPerMillion: 2_000, unitPrice: 0.4, dollarsPerMillion: 0.0008 },
-          { item: 'EventBridge S3 Object Created (opt-in data events)', quantityPerMillion: 2_000, unitPrice: 1, dollarsPerMillion: 0.002 },
-          { item: 'DynamoDB write request units', quantityPerMillion: 50_000, unitPrice: 0.625, dollarsPerMillion: 0.03125 },
-          { item: 'DynamoDB read request units', quantityPerMillion: 20_000, unitPrice: 0.125, dollarsPerMillion: 0.0025 },
+          {
+            item: 'EventBridge S3 Object Created (opt-in data events)',
+            quantityPerMillion: 2_000,
+            unitPrice: 1,
+            dollarsPerMillion: 0.002,
+          },
+          {
+            item: 'DynamoDB write request units',
+            quantityPerMillion: 50_000,
+            unitPrice: 0.625,
+            dollarsPerMillion: 0.03125,
+          },
+          {
+            item: 'DynamoDB read request units',
+            quantityPerMillion: 20_000,
+            unitPrice: 0.125,
+            dollarsPerMillion: 0.0025,
+          },
           { item: 'KMS requests', quantityPerMillion: 4_000, unitPrice: 3, dollarsPerMillion: 0.012 },
+          { item: 'X-Ray traces recorded', quantityPerMillion: 200, unitPrice: 5, dollarsPerMillion: 0.001 },
         ],
-        dollarsPerMillion: 0.0562167,
+        dollarsPerMillion: 0.0572167,
       },
       {
         path: 'response',
         carriedPerMillion: 50,
         lines: [
-          { item: "EventBridge custom events (Vigil's bus)", quantityPerMillion: 50, unitPrice: 1, dollarsPerMillion: 0.00005 },
+          {
+            item: "EventBridge custom events (Vigil's bus)",
+            quantityPerMillion: 50,
+            unitPrice: 1,
+            dollarsPerMillion: 0.00005,
+          },
           { item: 'Step Functions transitions', quantityPerMillion: 600, unitPrice: 25, dollarsPerMillion: 0.015 },
         ],
         dollarsPerMillion: 0.01505,
       },
     ]);
-    expect(report.dollarsPerMillion).toBe(0.094638331);
+    expect(report.dollarsPerMillion).toBe(0.120638331);
     expect(report.withinBudget).toBe(false);
     expect(report.budgetDollarsPerMillion).toBe(0.05);
     expect(report.guardDutyDollarsPerMillion).toBe(4);
-    expect(report.guardDutyTimesVigil).toBe(42.3);
+    expect(report.guardDutyTimesVigil).toBe(33.2);
   });
 
   it("lists CloudTrail's own charges apart, for the management and data events of a million", () => {
@@ -162,7 +223,12 @@ describe('priceUsage', () => {
     // Assess
     expect(report.cloudTrail).toEqual([
       { item: 'Management events, first copy (free)', quantityPerMillion: 750_000, unitPrice: 0, dollarsPerMillion: 0 },
-      { item: 'Management events, if this is an additional trail', quantityPerMillion: 750_000, unitPrice: 20, dollarsPerMillion: 15 },
+      {
+        item: 'Management events, if this is an additional trail',
+        quantityPerMillion: 750_000,
+        unitPrice: 20,
+        dollarsPerMillion: 15,
+      },
       { item: 'Data events (sensitive buckets)', quantityPerMillion: 250_000, unitPrice: 1, dollarsPerMillion: 0.25 },
       { item: 'S3 PUT of log files (delivery)', quantityPerMillion: 2_000, unitPrice: 5, dollarsPerMillion: 0.01 },
     ]);
@@ -193,6 +259,7 @@ describe('deriveUsage', () => {
     // Prepare
     const measured: CostMeasurements = {
       events: 1_000_000,
+      spanSeconds: 86_400,
       logFiles: 2_000,
       fast: {
         events: 10_000,
@@ -233,6 +300,8 @@ describe('deriveUsage', () => {
       dynamoReadUnits: 12_000,
       dynamoWriteUnits: 40_000,
       logBytes: 4_500_000,
+      // 9,000 invocations in a day come slower than one a second: every one is traced.
+      xRayTraces: 9_000,
     });
     expect(usage.bulk).toEqual({
       ...NONE,
@@ -247,12 +316,27 @@ describe('deriveUsage', () => {
       dynamoWriteUnits: 60_000,
       kmsRequests: 4_000,
       logBytes: 160_000,
+      xRayTraces: 200,
     });
     expect(usage.response).toEqual({ ...NONE, events: 50, eventBridgeCustomEvents: 50, stepFunctionsTransitions: 60 });
   });
 
   it('gives a function of a full vCPU or more no slowdown', () => {
     expect([cpuSlowdown(512), cpuSlowdown(1769), cpuSlowdown(4096)]).toEqual([3.455078125, 1, 1]);
+  });
+});
+
+describe('tracedInvocations', () => {
+  it('traces the reservoir each second and 5% of the rest', () => {
+    // Prepare: two invocations a second for a day.
+    expect(tracedInvocations(172_800, 86_400, SETTINGS)).toBe(86_400 * (1 + 0.05));
+  });
+
+  it('traces every invocation slower than the reservoir, and none without tracing', () => {
+    expect([
+      tracedInvocations(500, 86_400, SETTINGS),
+      tracedInvocations(500, 86_400, { ...SETTINGS, tracing: false }),
+    ]).toEqual([500, 0]);
   });
 });
 
@@ -299,7 +383,29 @@ describe('the price table', () => {
 
     // Act and assess
     expect(() => parsePriceTable({ ...PRICES, prices }, 'prices.json')).toThrow(
-      new PriceTableError('prices.json: prices.kmsRequestsPerMillion: Invalid input: expected object, received undefined'),
+      new PriceTableError(
+        'prices.json: prices.kmsRequestsPerMillion: Invalid input: expected object, received undefined',
+      ),
     );
+  });
+});
+
+describe('transitionsWithoutApproval', () => {
+  it('counts every state but the Fail states and the wait for an approver', () => {
+    // Prepare: the shape of the contain-principal playbook.
+    const definition = {
+      States: {
+        Begin: { Type: 'Pass' },
+        Enrich: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke' },
+        Route: { Type: 'Choice' },
+        AwaitApproval: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' },
+        Contain: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke' },
+        Done: { Type: 'Succeed' },
+        PlaybookFailed: { Type: 'Fail' },
+      },
+    };
+
+    // Act and assess
+    expect(transitionsWithoutApproval(definition)).toBe(5);
   });
 });

@@ -35,7 +35,9 @@ describe('runBench --quick --memory', () => {
   });
 
   it('scores a tiny corpus of 3,000 events in six log files', () => {
-    expect([results.options.quick, results.corpus.events, results.corpus.files, results.corpus.recordsPerFile]).toEqual([true, 3_000, 6, 500]);
+    expect([results.options.quick, results.corpus.events, results.corpus.files, results.corpus.recordsPerFile]).toEqual(
+      [true, 3_000, 6, 500],
+    );
   });
 
   it('measures every stage against the floor on the same records', () => {
@@ -43,6 +45,7 @@ describe('runBench --quick --memory', () => {
     expect([floor.events, reader.events]).toEqual([3_000, 3_000]);
     expect(core.events).toBe(normalise.events);
     expect(results.endToEnd.eventsScored).toBe(core.events);
+    expect([results.endToEnd.whatIf.eventsScored, results.endToEnd.whatIf.batchSize]).toEqual([core.events, 20_000]);
     expect(results.speed.coreToFloor).toBe(core.eventsPerSecond / floor.eventsPerSecond);
   });
 
@@ -56,6 +59,16 @@ describe('runBench --quick --memory', () => {
     expect(results.cost.pass.fast.events).toBe(results.corpus.fastEvents);
   });
 
+  it('prices the same corpus again with the proposed fixes', () => {
+    const { settings, report, pass } = results.cost.whatIf;
+    expect([settings.bulkBatchFiles, settings.kmsRequestsPerLogFile]).toEqual([100, 0]);
+    expect(report.paths.map((p) => p.path)).toEqual(['fast', 'bulk', 'response']);
+    expect([pass.fast.events, pass.bulk.events]).toEqual([
+      results.cost.pass.fast.events,
+      results.cost.pass.bulk.events,
+    ]);
+  });
+
   it('runs the memory series in child processes', () => {
     const series = results.memory.series;
     expect(series?.byPrincipals.map((p) => [p.mode, p.target])).toEqual([['replay', 40]]);
@@ -65,6 +78,10 @@ describe('runBench --quick --memory', () => {
       ['replay', 2_000],
     ]);
     expect([results.memory.lambdaBatch.mode, results.memory.lambdaBatch.target]).toEqual(['lambda', 5_000]);
+    expect([results.memory.lambdaBatchWhatIf.mode, results.memory.lambdaBatchWhatIf.target]).toEqual([
+      'lambda',
+      50_000,
+    ]);
   });
 
   it('judges every budget and prints the table', () => {
