@@ -25,8 +25,8 @@ import type { Progress } from './progress.ts';
 export const DEFAULT_REORDER_WINDOW_MINUTES = 60;
 /** Default cap on events held for reordering; past it the oldest is scored early. */
 export const DEFAULT_MAX_BUFFERED = 250_000;
-/** Events per scoring batch, as a Lambda batch would be. */
-export const DEFAULT_BATCH_SIZE = 2_000;
+/** Events per scoring batch: about what one bulk-path invocation (100 log files) scores. */
+export const DEFAULT_BATCH_SIZE = 20_000;
 const MAX_LISTED_ERRORS = 20;
 
 /** One input to replay. */

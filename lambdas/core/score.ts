@@ -88,6 +88,8 @@ interface Hit {
 
 interface PrincipalOutcome {
   readonly state: PrincipalState;
+  /** What the fast path may change, as it was before the batch: no change, no write. */
+  readonly before: string;
   readonly changed: Map<string, StoredFinding>;
   readonly created: Set<string>;
   readonly escalated: Set<string>;
@@ -337,6 +339,10 @@ const auditFor = (outcome: PrincipalOutcome): AuditEntry[] => {
   return entries;
 };
 
+/** The part of a principal's state the fast path can change. */
+const riskSnapshot = (state: PrincipalState): string =>
+  JSON.stringify([state.version, state.risk, state.openCaseId, state.frozenUntil, state.detectorMemory]);
+
 /** Freezes the baseline of a principal for which a playbook was started. */
 const freeze = (outcome: PrincipalOutcome, responses: ReadonlyMap<string, Finding['response']>): void => {
   for (const [id, stored] of outcome.changed) {
@@ -399,11 +405,12 @@ export const scoreEvents = async (
           },
           first.time,
         );
+    const before = riskSnapshot(state);
     const { hits, alreadyCounted } = evaluate(deps, state, group, options);
     const stored =
       hits.length > 0 ? await deps.findings.getMany([...new Set(hits.map((h) => h.findingId))]) : new Map();
     const assembled = assemble(deps, state, hits, stored);
-    return { state, ...assembled, alreadyCounted, hits };
+    return { state, before, ...assembled, alreadyCounted, hits };
   };
 
   for (const key of keys) outcomes.set(key, await run(key, states.get(key)));
@@ -430,6 +437,8 @@ export const scoreEvents = async (
       const outcome = outcomes.get(key);
       if (!outcome) break;
       freeze(outcome, responses);
+      // The fast path learns nothing: a principal whose risk and case did not change is not written.
+      if (!options.learn && riskSnapshot(outcome.state) === outcome.before) break;
       try {
         await deps.states.put(outcome.state);
         break;

@@ -72,6 +72,8 @@ export class TrailSource extends Construct {
     const bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
+      // An S3 Bucket Key: KMS is asked for a data key per bucket, not per log file.
+      bucketKeyEnabled: true,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

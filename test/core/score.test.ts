@@ -336,4 +336,14 @@ describe('scoreEvents', () => {
     expect(learnt).toEqual(['f-1', 'f-3']);
     expect(state?.eventCount).toBe(3);
   });
+
+  it('on the fast path writes a principal state only when its risk or case changed', async () => {
+    const deps = setup();
+    const alice = { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' };
+    const quiet = await scoreEvents([event({ eventID: 'q-1', userIdentity: alice })], deps, { learn: false });
+    expect([quiet.created, (await deps.states.getMany([`user:${ACCOUNT}:alice`])).size]).toEqual([0, 0]);
+    const loud = await scoreEvents([event({ eventID: 'q-2' })], deps, { learn: false });
+    const root = (await deps.states.getMany([`root:${ACCOUNT}`])).get(`root:${ACCOUNT}`);
+    expect([loud.created, root?.version, Math.round(root?.risk.value ?? 0)]).toEqual([1, 1, 39]);
+  });
 });

@@ -361,7 +361,7 @@ describe('the scorer', () => {
 
   it.each([
     ['FastPathEventsQueue', 100, 5, 2],
-    ['BulkPathFilesQueue', 10, 30, 3],
+    ['BulkPathFilesQueue', 100, 180, 3],
   ])(
     'drains %s in batches of %i within %is, at most %i at once, reporting failed messages',
     (queue, size, window, concurrency) => {
