@@ -141,12 +141,13 @@ export const DEFAULT_SETTINGS: ScorerSettings = {
   memoryMb: 512,
   fastBatchSize: 100,
   fastWindowMs: 1_000,
-  bulkBatchFiles: 10,
+  bulkBatchFiles: 100,
   dynamoLatencyMs: 5,
   s3GetLatencyMs: 40,
   logBytesPerInvocation: 500,
   logBytesPerFinding: 600,
-  kmsRequestsPerLogFile: 2,
+  // The trail bucket has an S3 Bucket Key: KMS is asked per bucket key, not per log file.
+  kmsRequestsPerLogFile: 0,
   // Replaced in a run by the count read from the synthesized playbook (playbook-transitions.ts).
   transitionsPerExecution: 9,
   bulkMessageBytes: 1_200,
@@ -160,7 +161,7 @@ const EVENTS_PER_PERSON = 2_800;
 const SEED = 7;
 const DAYS = 28;
 const RECORDS_PER_FILE = 500;
-const REPLAY_BATCH = 2_000;
+const REPLAY_BATCH = 20_000;
 const WHAT_IF_BULK_FILES = 100;
 const WHAT_IF_REPLAY_BATCH = 20_000;
 const LAMBDA_MEMORY_MB = 512;

@@ -196,7 +196,7 @@ export const renderFigures = (r: BenchResults): string => {
   const cost = r.cost.report;
   const s = r.cost.settings;
   out.push(
-    `us-east-1 list prices of ${cost.priceTableAsOf} (\`docs/prices-us-east-1.json\`). Scorer: ${s.memoryMb} MB arm64; fast path batches of up to ${s.fastBatchSize} events gathered for ${s.fastWindowMs / 1000} s; bulk path batches of ${s.bulkBatchFiles} log files. Lambda duration: the CPU time measured for each path, stretched ${fmt(1769 / s.memoryMb, 2)}x for the CPU share of ${s.memoryMb} MB, plus ${s.dynamoLatencyMs} ms per DynamoDB request and ${s.s3GetLatencyMs} ms per S3 GET waited on; ${s.kmsRequestsPerLogFile} KMS requests per log file (the trail bucket is SSE-KMS without an S3 Bucket Key); ${s.transitionsPerExecution} state transitions per playbook execution.`,
+    `us-east-1 list prices of ${cost.priceTableAsOf} (\`docs/prices-us-east-1.json\`). Scorer: ${s.memoryMb} MB arm64; fast path batches of up to ${s.fastBatchSize} events gathered for ${s.fastWindowMs / 1000} s; bulk path batches of ${s.bulkBatchFiles} log files. Lambda duration: the CPU time measured for each path, stretched ${fmt(1769 / s.memoryMb, 2)}x for the CPU share of ${s.memoryMb} MB, plus ${s.dynamoLatencyMs} ms per DynamoDB request and ${s.s3GetLatencyMs} ms per S3 GET waited on; ${s.kmsRequestsPerLogFile} KMS requests per log file (the trail bucket is SSE-KMS with an S3 Bucket Key); ${s.transitionsPerExecution} state transitions per playbook execution.`,
   );
   out.push('');
   out.push('| path | carries per million events | $ per million events |');

@@ -77,7 +77,7 @@ describe('runBench --quick --memory', () => {
       ['replay', 1_000],
       ['replay', 2_000],
     ]);
-    expect([results.memory.lambdaBatch.mode, results.memory.lambdaBatch.target]).toEqual(['lambda', 5_000]);
+    expect([results.memory.lambdaBatch.mode, results.memory.lambdaBatch.target]).toEqual(['lambda', 50_000]);
     expect([results.memory.lambdaBatchWhatIf.mode, results.memory.lambdaBatchWhatIf.target]).toEqual([
       'lambda',
       50_000,
