@@ -14,6 +14,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig } from '../../lambdas/core/config.ts';
+import { DEFAULT_CHUNK_SIZE } from '../../lambdas/score-events/process-batch.ts';
 import { demoConfig } from '../demo/generate.ts';
 import { type Corpus, prepareCorpus } from './corpus.ts';
 import {
@@ -66,11 +67,10 @@ export interface BenchIo {
   readonly stdout: NodeJS.WritableStream;
 }
 
-/** The cost with proposed changes applied in the metering and the settings. */
+/** The same measurements priced with proposed changes to the deployment. */
 export interface WhatIf {
   readonly changes: readonly string[];
   readonly settings: ScorerSettings;
-  readonly pass: CostPassResult;
   readonly report: CostReport;
 }
 
@@ -112,7 +112,7 @@ export interface BenchResults {
   readonly endToEnd: EndToEndResult & {
     readonly secondsPerMillion: number;
     readonly millionRun: MemoryPoint | null;
-    /** The same replay in batches of 20,000 events with playbooks off: what replay's own costs allow. */
+    /** The same replay in batches of 50,000 events (a bulk-path invocation) with playbooks off. */
     readonly whatIf: EndToEndResult & { readonly secondsPerMillion: number };
   };
   readonly cost: {
@@ -120,8 +120,8 @@ export interface BenchResults {
     readonly pass: CostPassResult;
     readonly usage: Usage;
     readonly report: CostReport;
-    /** The same corpus priced at the scorer construct's default memory (1,024 MB). */
-    readonly at1024Mb: number;
+    /** The same corpus priced at the other memory size of interest (512 MB, the issue's; 1,024 MB, the construct's). */
+    readonly atOtherMemory: { readonly memoryMb: number; readonly dollarsPerMillion: number };
     /** The same corpus, metered and priced with the fixes proposed in docs/performance.md. */
     readonly whatIf: WhatIf;
   };
@@ -129,19 +129,23 @@ export interface BenchResults {
     /** Peak RSS of this process (floor, core and replay in one process). */
     readonly benchPeakRssMb: number;
     readonly lambdaBatch: MemoryPoint;
-    /** The same at the proposed bulk batch size. */
-    readonly lambdaBatchWhatIf: MemoryPoint;
     readonly series: Omit<MemoryResults, 'lambdaBatch'> | null;
   };
   readonly budgets: readonly BudgetVerdict[];
 }
 
-/** The scorer as `lib/vigil-stack.ts` deploys it, and the latencies the Lambda duration model assumes. */
+/**
+ * The scorer as `lib/vigil-stack.ts` and `lib/constructs/scorer.ts` deploy it (memory, batching,
+ * tracing), the bulk path's chunks (`lambdas/score-events/process-batch.ts`), and the latencies
+ * the Lambda duration model assumes.
+ */
 export const DEFAULT_SETTINGS: ScorerSettings = {
-  memoryMb: 512,
+  // lib/constructs/scorer.ts: 1,024 MB unless the stack says otherwise.
+  memoryMb: 1_024,
   fastBatchSize: 100,
   fastWindowMs: 1_000,
   bulkBatchFiles: 100,
+  bulkChunkEvents: DEFAULT_CHUNK_SIZE,
   dynamoLatencyMs: 5,
   s3GetLatencyMs: 40,
   logBytesPerInvocation: 500,
@@ -151,7 +155,8 @@ export const DEFAULT_SETTINGS: ScorerSettings = {
   // Replaced in a run by the count read from the synthesized playbook (playbook-transitions.ts).
   transitionsPerExecution: 9,
   bulkMessageBytes: 1_200,
-  tracing: true,
+  // lib/constructs/scorer.ts deploys the scorer without X-Ray.
+  tracing: false,
   xRayReservoirPerSecond: 1,
   xRayRate: 0.05,
 };
@@ -162,8 +167,7 @@ const SEED = 7;
 const DAYS = 28;
 const RECORDS_PER_FILE = 500;
 const REPLAY_BATCH = 20_000;
-const WHAT_IF_BULK_FILES = 100;
-const WHAT_IF_REPLAY_BATCH = 20_000;
+const WHAT_IF_REPLAY_BATCH = 50_000;
 const LAMBDA_MEMORY_MB = 512;
 const SPEED_BUDGET = 0.4;
 const REPLAY_BUDGET_SECONDS = 120;
@@ -285,7 +289,9 @@ export const runBench = async (opts: BenchOptions, io: BenchIo): Promise<BenchRe
 
   log('2. end to end: vigil replay on the embedded DynamoDB ...');
   const endToEnd = await measureEndToEnd(corpus, vigilConfig, join(resultsRoot, `store-${process.pid}`));
-  log(`2b. end to end, what if: batches of ${fmt(WHAT_IF_REPLAY_BATCH)} events, playbooks off ...`);
+  log(
+    `2b. end to end, what if: batches of ${fmt(WHAT_IF_REPLAY_BATCH)} events (a bulk-path invocation), playbooks off ...`,
+  );
   const endToEndWhatIf = await measureEndToEnd(corpus, vigilConfig, join(resultsRoot, `store-${process.pid}`), {
     batchSize: WHAT_IF_REPLAY_BATCH,
     response: 'off',
@@ -315,39 +321,29 @@ export const runBench = async (opts: BenchOptions, io: BenchIo): Promise<BenchRe
   };
   const usage = deriveUsage(measurements, settings);
   const report = priceUsage(usage, corpus.events, prices, trail, fixedMonthlyCharges(prices));
-  const at1024Mb = priceUsage(
-    deriveUsage(measurements, { ...settings, memoryMb: 1024 }),
-    corpus.events,
-    prices,
-    trail,
-  ).dollarsPerMillion;
-  log('3b. requests and cost with the proposed fixes ...');
-  const whatIfSettings: ScorerSettings = {
-    ...settings,
-    bulkBatchFiles: WHAT_IF_BULK_FILES,
-    kmsRequestsPerLogFile: 0,
-    tracing: false,
+  const otherMemoryMb = settings.memoryMb === LAMBDA_MEMORY_MB ? 1_024 : LAMBDA_MEMORY_MB;
+  const atOtherMemory = {
+    memoryMb: otherMemoryMb,
+    dollarsPerMillion: priceUsage(
+      deriveUsage(measurements, { ...settings, memoryMb: otherMemoryMb }),
+      corpus.events,
+      prices,
+      trail,
+    ).dollarsPerMillion,
   };
-  const whatIfPass = await runCostPass(corpus.files, vigilConfig, matcher, {
-    ...whatIfSettings,
-    skipUnchangedFastStateWrites: true,
-  });
+  const whatIfSettings: ScorerSettings = { ...settings, tracing: false };
   const whatIf: WhatIf = {
     changes: [
-      'the fast path writes a principal state only when its risk or open case changed',
-      `bulk-path batches of ${WHAT_IF_BULK_FILES} log files (SQS batch size ${WHAT_IF_BULK_FILES}, batching window up to 5 minutes)`,
-      'an S3 Bucket Key on the trail bucket (KMS requests per log file: about none)',
-      "no X-Ray active tracing on the scorer (or a sampling rule of a few percent and no reservoir): at Vigil's rates the default rule traces nearly every invocation",
+      "no X-Ray active tracing on the scorer (or a sampling rule of a few percent with no reservoir): at the rates Vigil's invocations come, the default rule (one a second, then 5%) traces nearly every one",
     ],
     settings: whatIfSettings,
-    pass: whatIfPass,
-    report: priceUsage(deriveUsage(measurementsOf(whatIfPass), whatIfSettings), corpus.events, prices, trail),
+    report: priceUsage(deriveUsage(measurements, whatIfSettings), corpus.events, prices, trail),
   };
 
   log(
     `4. memory${opts.memory ? ': the series in child processes (slow) ...' : ': one bulk-path batch in a child process ...'}`,
   );
-  const lambdaBatchEvents = settings.bulkBatchFiles * RECORDS_PER_FILE;
+  const lambdaBatchEvents = settings.bulkChunkEvents;
   const storeRoot = join(resultsRoot, `stores-${process.pid}`);
   let series: Omit<MemoryResults, 'lambdaBatch'> | null = null;
   let lambdaBatch: MemoryPoint;
@@ -383,16 +379,9 @@ export const runBench = async (opts: BenchOptions, io: BenchIo): Promise<BenchRe
       { mode: 'lambda', corpusDir: corpus.dir, config, batchSize: lambdaBatchEvents, storeDir: storeRoot },
       lambdaBatchEvents,
       log,
-      'one bulk-path invocation at a time, in memory',
+      'one bulk-path scoring chunk at a time, in memory',
     );
   }
-  const whatIfBatchEvents = WHAT_IF_BULK_FILES * RECORDS_PER_FILE;
-  const lambdaBatchWhatIf = await runPoint(
-    { mode: 'lambda', corpusDir: corpus.dir, config, batchSize: whatIfBatchEvents, storeDir: storeRoot },
-    whatIfBatchEvents,
-    log,
-    `bulk-path batches of ${fmt(whatIfBatchEvents)} events (the proposed batch size), in memory`,
-  );
   await rm(storeRoot, { recursive: true, force: true });
   const millionRun = series?.byEvents.find((p) => p.target === 1_000_000) ?? null;
 
@@ -421,11 +410,10 @@ export const runBench = async (opts: BenchOptions, io: BenchIo): Promise<BenchRe
       millionRun,
       whatIf: { ...endToEndWhatIf, secondsPerMillion: (endToEndWhatIf.seconds * 1e6) / corpus.events },
     },
-    cost: { settings, pass, usage, report, at1024Mb, whatIf },
+    cost: { settings, pass, usage, report, atOtherMemory, whatIf },
     memory: {
       benchPeakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       lambdaBatch,
-      lambdaBatchWhatIf,
       series,
     },
   };

@@ -321,7 +321,7 @@ describe('the paths', () => {
 });
 
 describe('the scorer', () => {
-  it('runs Node 24 on arm64 with explicit memory, timeout, reserved concurrency, tracing and JSON logs', () => {
+  it('runs Node 24 on arm64 with explicit memory, timeout, reserved concurrency, JSON logs and no X-Ray', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Vigil scorer'),
       Runtime: 'nodejs24.x',
@@ -330,7 +330,7 @@ describe('the scorer', () => {
       MemorySize: 1024,
       Timeout: 120,
       ReservedConcurrentExecutions: 5,
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: Match.absent(),
       LoggingConfig: {
         LogFormat: 'JSON',
         ApplicationLogLevel: 'INFO',
@@ -397,7 +397,6 @@ describe('the scorer', () => {
       PolicyDocument: {
         Version: '2012-10-17',
         Statement: [
-          { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
           {
             Effect: 'Allow',
             Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
