@@ -25,6 +25,8 @@ export interface ScorerSettings {
   readonly fastWindowMs: number;
   /** Bulk-path SQS messages (one log file each) per invocation. */
   readonly bulkBatchFiles: number;
+  /** Events the bulk path scores at once within an invocation: principal state is written once per principal per chunk. */
+  readonly bulkChunkEvents: number;
   /** One DynamoDB request, round trip, in the same region. */
   readonly dynamoLatencyMs: number;
   /** One S3 GET of a log file, to the last byte. */

@@ -1,7 +1,7 @@
 /**
  * The cost pass: the corpus scored as the deployed pipeline would score it, with metered stores.
- * Files in time order are grouped into bulk-path invocations of `bulkBatchFiles` files (learning
- * baselines); the events the fast-path rule takes are scored before the bulk invocation holding
+ * Files in time order are grouped into bulk-path invocations of `bulkBatchFiles` files, scored
+ * (learning baselines) in chunks of `bulkChunkEvents` events as the scorer does; the events the fast-path rule takes are scored before the bulk invocation holding
  * them, from their EventBridge events (rules only), as they arrive minutes earlier in AWS; a
  * fast-path invocation takes the events that arrive within `fastWindowMs` of its first (event time
  * standing for arrival), up to `fastBatchSize`, as Lambda's batching window gathers them. The CPU time of each path's work is
@@ -37,15 +37,17 @@ export interface CostPassOptions {
   readonly fastWindowMs: number;
   /** Log files an invocation takes. */
   readonly bulkBatchFiles: number;
-  /** What-if: the fast path writes principal state only when risk or case changed (see Meter). */
-  readonly skipUnchangedFastStateWrites?: boolean;
+  /** Events the bulk path scores at once within an invocation (principal state is written per call). */
+  readonly bulkChunkEvents: number;
 }
 
 /** What one path did in the pass. */
 export interface PathRun extends PathMeasurement {
   readonly invocations: number;
-  /** Distinct principals per invocation, on average. */
+  /** Distinct principals per scoring call (a fast-path invocation, a bulk-path chunk), on average. */
   readonly principalsPerInvocation: number;
+  /** scoreEvents calls: one per fast-path invocation, one per chunk on the bulk path. */
+  readonly scoringCalls: number;
   /** Events per invocation, on average. */
   readonly eventsPerInvocation: number;
   readonly counts: MeterCounts;
@@ -76,11 +78,13 @@ interface Tally {
   events: number;
   cpuSeconds: number;
   invocations: number;
+  /** scoreEvents calls: one per fast-path invocation, one per chunk on the bulk path. */
+  calls: number;
   principals: number;
   messageBytes: number;
 }
 
-const newTally = (): Tally => ({ events: 0, cpuSeconds: 0, invocations: 0, principals: 0, messageBytes: 0 });
+const newTally = (): Tally => ({ events: 0, cpuSeconds: 0, invocations: 0, calls: 0, principals: 0, messageBytes: 0 });
 
 /** Scores the corpus as the pipeline would, metering both paths. */
 export const runCostPass = async (
@@ -90,7 +94,6 @@ export const runCostPass = async (
   options: CostPassOptions,
 ): Promise<CostPassResult> => {
   const meter = new Meter();
-  meter.skipUnchangedFastStateWrites = options.skipUnchangedFastStateWrites === true;
   const publisher = new MeteredPublisher(meter);
   const deps: ScoreDeps = inMemoryDeps(config, {
     states: new MeteredStateStore(meter),
@@ -109,7 +112,8 @@ export const runCostPass = async (
     const t = tally[path];
     t.events += events.length;
     t.cpuSeconds += cpuSeconds + seconds;
-    t.invocations += 1;
+    t.calls += 1;
+    if (path === 'fast') t.invocations += 1;
     t.principals += result.principals;
     findingsLogged += result.findings.length;
   };
@@ -135,20 +139,40 @@ export const runCostPass = async (
     }
   };
 
+  /** Queues the fast-path events among `records`, invoking the fast path as its batching window closes. */
+  const fastBefore = async (records: readonly CloudTrailRecord[]): Promise<void> => {
+    for (const record of records) {
+      if (!fast.matches(record)) continue;
+      const at = Date.parse(record.eventTime ?? '') || 0;
+      if (fastTexts.length > 0 && at - fastOpenedAt > options.fastWindowMs) await flushFast();
+      if (fastTexts.length === 0) fastOpenedAt = at;
+      const text = JSON.stringify(eventBridgeEvent(record));
+      tally.fast.messageBytes += Buffer.byteLength(text);
+      fastTexts.push(text);
+      if (fastTexts.length >= options.fastBatchSize) await flushFast();
+    }
+  };
+
   let bulkEvents: VigilEvent[] = [];
   let bulkCpu = 0;
   let filesInBatch = 0;
-  const flushBulk = async (): Promise<void> => {
+  /** Scores the events read so far in this invocation (a chunk), fast-path events first. */
+  const scoreChunk = async (): Promise<void> => {
     await flushFast();
+    const events = bulkEvents;
+    bulkEvents = [];
+    await score('bulk', events, bulkCpu);
+    bulkCpu = 0;
+  };
+  const flushBulk = async (): Promise<void> => {
+    if (filesInBatch === 0) return;
     // A log-file ledger claim per file: one conditional put of a small item.
     const counts = meter.of('bulk');
     counts.requests += filesInBatch;
     counts.writeUnits += filesInBatch;
     counts.itemsWritten += filesInBatch;
-    await score('bulk', bulkEvents, bulkCpu);
-    if (bulkEvents.length === 0 && filesInBatch > 0) tally.bulk.invocations += 1;
-    bulkEvents = [];
-    bulkCpu = 0;
+    await scoreChunk();
+    tally.bulk.invocations += 1;
     filesInBatch = 0;
   };
 
@@ -163,16 +187,13 @@ export const runCostPass = async (
       }
     });
     bulkCpu += seconds;
-    for (const record of records) {
-      if (!fast.matches(record)) continue;
-      const at = Date.parse(record.eventTime ?? '') || 0;
-      if (fastTexts.length > 0 && at - fastOpenedAt > options.fastWindowMs) await flushFast();
-      if (fastTexts.length === 0) fastOpenedAt = at;
-      const text = JSON.stringify(eventBridgeEvent(record));
-      tally.fast.messageBytes += Buffer.byteLength(text);
-      fastTexts.push(text);
-      if (fastTexts.length >= options.fastBatchSize) await flushFast();
+    // The scorer scores a chunk as soon as it holds enough events, mid-file too; at file ends is close enough.
+    if (bulkEvents.length >= options.bulkChunkEvents) {
+      await fastBefore(records);
+      await scoreChunk();
+      records.length = 0;
     }
+    await fastBefore(records);
     filesInBatch++;
     if (filesInBatch >= options.bulkBatchFiles) await flushBulk();
   }
@@ -195,7 +216,8 @@ export const runCostPass = async (
       dynamoWriteUnits: counts.writeUnits,
       messageBytes: t.messageBytes,
       invocations: t.invocations,
-      principalsPerInvocation: t.invocations > 0 ? t.principals / t.invocations : 0,
+      scoringCalls: t.calls,
+      principalsPerInvocation: t.calls > 0 ? t.principals / t.calls : 0,
       eventsPerInvocation: t.invocations > 0 ? t.events / t.invocations : 0,
       counts: { ...counts },
     };

@@ -38,8 +38,7 @@ export interface MeterCounts {
   /** Principal state writes, and the bytes of the items written. */
   stateWrites: number;
   stateBytes: number;
-  /** Fast-path principal state writes left out by the what-if (risk and case unchanged). */
-  stateWritesSkipped: number;
+
   /** Audit records written. */
   auditRecords: number;
   /** Findings published, their bytes as "Vigil Finding" events, and PutEvents calls. */
@@ -57,7 +56,7 @@ export const emptyCounts = (): MeterCounts => ({
   itemsWritten: 0,
   stateWrites: 0,
   stateBytes: 0,
-  stateWritesSkipped: 0,
+
   auditRecords: 0,
   published: 0,
   publishedBytes: 0,
@@ -81,16 +80,11 @@ type Pending =
 export class Meter {
   /** Which path the next requests belong to. */
   path = 'bulk';
-  /**
-   * What-if: the fast path writes a principal's state only when its risk or open case changed
-   * (it learns nothing, and the bulk path writes the rest minutes later).
-   */
-  skipUnchangedFastStateWrites = false;
+
   readonly counts = new Map<string, MeterCounts>();
   /** Bytes of every stored item, by key, as DynamoDB would hold it. */
   private readonly sizes = new Map<string, number>();
-  /** Each principal's risk and case as last written, to tell a write that changes them. */
-  private readonly risks = new Map<string, string>();
+
   private pending: Pending[] = [];
   private auditSeq = 0;
   private readonly chain = `scorer-20261127T000000Z-${'0'.repeat(10)}`;
@@ -145,17 +139,6 @@ export class Meter {
         counts.writeUnits += writeUnits(itemSizeBytes(recordItem(content).item), 0);
         counts.auditRecords += 1;
         continue;
-      }
-      if (item.kind === 'state') {
-        const risk = JSON.stringify([item.state.risk, item.state.openCaseId]);
-        const unchanged = this.risks.get(item.state.key) === risk;
-        this.risks.set(item.state.key, risk);
-        if (unchanged && item.path === 'fast' && this.skipUnchangedFastStateWrites) {
-          counts.requests -= 1;
-          counts.itemsWritten -= 1;
-          counts.stateWritesSkipped += 1;
-          continue;
-        }
       }
       const { key, bytes } =
         item.kind === 'state'

@@ -105,7 +105,7 @@ export const renderTable = (r: BenchResults): string[] => {
     lines.push(`  ${pathLabel(r, path).padEnd(52)}${dollars(path.dollarsPerMillion).padStart(9)}  ${costDetail(path)}`);
   }
   lines.push(
-    `  ${'Vigil total'.padEnd(52)}${dollars(cost.dollarsPerMillion).padStart(9)}  budget ${dollars(cost.budgetDollarsPerMillion)}${cost.withinBudget ? '' : ` (missed ${fmt(cost.dollarsPerMillion / cost.budgetDollarsPerMillion, 1)}x)`}; at 1,024 MB ${dollars(r.cost.at1024Mb)}`,
+    `  ${'Vigil total'.padEnd(52)}${dollars(cost.dollarsPerMillion).padStart(9)}  budget ${dollars(cost.budgetDollarsPerMillion)}${cost.withinBudget ? '' : ` (missed ${fmt(cost.dollarsPerMillion / cost.budgetDollarsPerMillion, 1)}x)`}; at ${fmt(r.cost.atOtherMemory.memoryMb)} MB ${dollars(r.cost.atOtherMemory.dollarsPerMillion)}`,
   );
   lines.push(
     `  ${'GuardDuty (CloudTrail management events)'.padEnd(52)}${dollars(cost.guardDutyDollarsPerMillion).padStart(9)}  ${fmt(cost.guardDutyTimesVigil, 1)}x Vigil`,
@@ -122,14 +122,12 @@ export const renderTable = (r: BenchResults): string[] => {
   );
   const pass = r.cost.pass;
   lines.push(
-    `  DynamoDB per 1,000 events: fast path ${fmt((pass.fast.dynamoWriteUnits / c.events) * 1000, 1)} write units (${fmt(pass.fast.principalsPerInvocation, 1)} principals per invocation), bulk path ${fmt((pass.bulk.dynamoWriteUnits / c.events) * 1000, 1)} (${fmt(pass.bulk.principalsPerInvocation, 1)} principals per ${fmt(pass.bulk.eventsPerInvocation)} events)`,
+    `  DynamoDB per 1,000 events: fast path ${fmt((pass.fast.dynamoWriteUnits / c.events) * 1000, 1)} write units (${fmt(pass.fast.principalsPerInvocation, 1)} principals per invocation), bulk path ${fmt((pass.bulk.dynamoWriteUnits / c.events) * 1000, 1)} (${fmt(pass.bulk.principalsPerInvocation, 1)} principals per chunk of ${fmt(pass.bulk.events / Math.max(1, pass.bulk.scoringCalls))} events)`,
   );
   lines.push('');
   lines.push('Memory (peak RSS)');
   lines.push(`  this process (floor, core, replay): ${fmt(r.memory.benchPeakRssMb)} MB`);
-  lines.push(
-    `  scorer batch of ${fmt(r.memory.lambdaBatch.target)} events: ${fmt(r.memory.lambdaBatch.peakRssMb)} MB; of ${fmt(r.memory.lambdaBatchWhatIf.target)} events (proposed): ${fmt(r.memory.lambdaBatchWhatIf.peakRssMb)} MB`,
-  );
+  lines.push(`  scorer, bulk-path chunks of ${fmt(r.memory.lambdaBatch.target)} events: ${rss(r.memory.lambdaBatch)}`);
   const series = r.memory.series;
   if (series) {
     lines.push(
@@ -210,7 +208,9 @@ export const renderFigures = (r: BenchResults): string => {
     `| GuardDuty, CloudTrail management events | | ${dollars(cost.guardDutyDollarsPerMillion)} (${fmt(cost.guardDutyTimesVigil, 1)}x Vigil) |`,
   );
   out.push('');
-  out.push(`At the scorer construct's default of 1,024 MB the total is ${dollars(r.cost.at1024Mb)}.`);
+  out.push(
+    `At ${fmt(r.cost.atOtherMemory.memoryMb)} MB the total would be ${dollars(r.cost.atOtherMemory.dollarsPerMillion)}.`,
+  );
   for (const path of cost.paths) {
     out.push(
       '',
@@ -241,14 +241,14 @@ export const renderFigures = (r: BenchResults): string => {
   const pass = r.cost.pass;
   out.push('');
   out.push(
-    `Measured in the cost pass: fast path ${fmt(pass.fast.invocations)} invocations of ${fmt(pass.fast.eventsPerInvocation, 2)} events (${fmt(pass.fast.counts.stateWrites)} principal-state writes, ${fmt(pass.fast.counts.auditRecords)} audit records); bulk path ${fmt(pass.bulk.invocations)} invocations of ${fmt(pass.bulk.eventsPerInvocation)} events and ${fmt(pass.bulk.principalsPerInvocation, 1)} principals (${fmt(pass.bulk.counts.stateWrites)} principal-state writes averaging ${fmt(pass.bulk.counts.stateBytes / Math.max(1, pass.bulk.counts.stateWrites))} bytes, ${fmt(pass.bulk.counts.auditRecords)} audit records); ${fmt(pass.findingsPublished)} findings published, ${fmt(pass.executions)} playbook executions.`,
+    `Measured in the cost pass: fast path ${fmt(pass.fast.invocations)} invocations of ${fmt(pass.fast.eventsPerInvocation, 2)} events (${fmt(pass.fast.counts.stateWrites)} principal-state writes, ${fmt(pass.fast.counts.auditRecords)} audit records); bulk path ${fmt(pass.bulk.invocations)} invocations of ${fmt(pass.bulk.eventsPerInvocation)} events scored in ${fmt(pass.bulk.scoringCalls)} chunks of ${fmt(pass.bulk.principalsPerInvocation, 1)} principals on average (${fmt(pass.bulk.counts.stateWrites)} principal-state writes averaging ${fmt(pass.bulk.counts.stateBytes / Math.max(1, pass.bulk.counts.stateWrites))} bytes, ${fmt(pass.bulk.counts.auditRecords)} audit records); ${fmt(pass.findingsPublished)} findings published, ${fmt(pass.executions)} playbook executions.`,
   );
   out.push('');
   out.push('### Memory');
   out.push('');
   out.push(`- This benchmark process (floor, core, replay): ${fmt(r.memory.benchPeakRssMb)} MB peak RSS.`);
   out.push(
-    `- The scorer's bulk-path batch (${fmt(r.memory.lambdaBatch.target)} events, in memory, in a process of its own): ${fmt(r.memory.lambdaBatch.peakRssMb)} MB peak RSS; at the proposed ${fmt(r.memory.lambdaBatchWhatIf.target)} events: ${fmt(r.memory.lambdaBatchWhatIf.peakRssMb)} MB.`,
+    `- The scorer's bulk path, scoring chunks of ${fmt(r.memory.lambdaBatch.target)} events in memory, in a process of its own: ${rss(r.memory.lambdaBatch)} peak RSS.`,
   );
   const series = r.memory.series;
   if (series) {

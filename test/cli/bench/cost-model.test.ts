@@ -68,6 +68,7 @@ const SETTINGS: ScorerSettings = {
   fastBatchSize: 100,
   fastWindowMs: 1_000,
   bulkBatchFiles: 10,
+  bulkChunkEvents: 25_000,
   dynamoLatencyMs: 5,
   s3GetLatencyMs: 40,
   logBytesPerInvocation: 500,
