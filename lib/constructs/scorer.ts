@@ -211,7 +211,7 @@ export class Scorer extends Construct {
 
     acknowledge(
       this.function,
-      'X-Ray is off on purpose: at the scorer\'s invocation rate the default sampling rule traces nearly every invocation, which `npm run bench` measures at more than the rest of the fast path costs. Every batch writes a structured log line and Embedded Metric Format metrics (events, findings, conflicts, DynamoDB units), and alarms cover errors, lag and dead letters.',
+      "X-Ray is off on purpose: at the scorer's invocation rate the default sampling rule traces nearly every invocation, which `npm run bench` measures at more than the rest of the fast path costs. Every batch writes a structured log line and Embedded Metric Format metrics (events, findings, conflicts, DynamoDB units), and alarms cover errors, lag and dead letters.",
       'Serverless-LambdaTracing',
     );
     acknowledge(
